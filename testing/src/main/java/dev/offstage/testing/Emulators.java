@@ -1,0 +1,64 @@
+package dev.offstage.testing;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * AWS services for tests, benchmarks and the local runtime: DynamoDB, SQS and S3 on loopback.
+ *
+ * <p>{@link #start()} picks the backend from {@code OFFSTAGE_TEST_BACKEND}: {@code local} (the
+ * default: dynalite, ElasticMQ and S3Proxy, no Docker) or {@code localstack} (the Testcontainers
+ * LocalStack module; needs a Docker engine). Whatever the backend, code under test reaches it the
+ * way it reaches AWS: through the SDK's standard variables in {@link #environment()}
+ * ({@code AWS_ENDPOINT_URL_DYNAMODB}, {@code AWS_ENDPOINT_URL_SQS}, {@code AWS_ENDPOINT_URL_S3},
+ * region and credentials), handed to the toolkit's {@code AwsClients}.
+ *
+ * <p>Thread-safe once started. {@link #close()} stops every process and server it started.
+ */
+public interface Emulators extends AutoCloseable {
+
+    /** The region every emulator answers for. */
+    String REGION = "us-east-1";
+    /** The account id in emulated ARNs and queue URLs. */
+    String ACCOUNT_ID = "000000000000";
+
+    /** Starts the backend named by {@code OFFSTAGE_TEST_BACKEND} ({@code local} when unset). */
+    static Emulators start() {
+        var backend = System.getenv().getOrDefault("OFFSTAGE_TEST_BACKEND", "local").toLowerCase(Locale.ROOT);
+        return switch (backend) {
+            case "local" -> LocalEmulators.start();
+            case "localstack" -> LocalStackEmulators.start();
+            default -> throw new IllegalStateException(
+                    "OFFSTAGE_TEST_BACKEND must be 'local' or 'localstack', was '" + backend + "'");
+        };
+    }
+
+    /** {@code local} or {@code localstack}. */
+    String backend();
+
+    URI dynamoDbEndpoint();
+
+    URI sqsEndpoint();
+
+    URI s3Endpoint();
+
+    /**
+     * The environment a function gets to reach these emulators: {@code AWS_REGION},
+     * {@code AWS_DEFAULT_REGION}, credentials and the per-service endpoint variables.
+     */
+    default Map<String, String> environment() {
+        return Map.of(
+                "AWS_REGION", REGION,
+                "AWS_DEFAULT_REGION", REGION,
+                "AWS_ACCESS_KEY_ID", "offstage",
+                "AWS_SECRET_ACCESS_KEY", "offstage-secret",
+                "AWS_ENDPOINT_URL_DYNAMODB", dynamoDbEndpoint().toString(),
+                "AWS_ENDPOINT_URL_SQS", sqsEndpoint().toString(),
+                "AWS_ENDPOINT_URL_S3", s3Endpoint().toString());
+    }
+
+    /** Stops everything this instance started. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,198 @@
+package dev.offstage.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+
+/**
+ * dynalite (a Node.js process), ElasticMQ and S3Proxy (both in this JVM), each on a free
+ * loopback port chosen by the operating system — never a fixed one.
+ */
+final class LocalEmulators implements Emulators {
+
+    private static final Pattern PORT_LINE = Pattern.compile("\\{\"port\":(\\d+)}");
+    private static final long START_TIMEOUT_SECONDS = 30;
+
+    private final Process dynalite;
+    private final URI dynamoDbEndpoint;
+    private final SQSRestServer elasticMq;
+    private final URI sqsEndpoint;
+    private final S3Proxy s3Proxy;
+    private final URI s3Endpoint;
+    private volatile boolean closed;
+
+    private LocalEmulators(Process dynalite, URI dynamoDbEndpoint, SQSRestServer elasticMq, URI sqsEndpoint,
+            S3Proxy s3Proxy, URI s3Endpoint) {
+        this.dynalite = dynalite;
+        this.dynamoDbEndpoint = dynamoDbEndpoint;
+        this.elasticMq = elasticMq;
+        this.sqsEndpoint = sqsEndpoint;
+        this.s3Proxy = s3Proxy;
+        this.s3Endpoint = s3Endpoint;
+    }
+
+    static LocalEmulators start() {
+        // dynalite starts in its own process while the two in-JVM servers start here.
+        var dynalite = CompletableFuture.supplyAsync(LocalEmulators::startDynalite);
+        SQSRestServer elasticMq = null;
+        S3Proxy s3Proxy = null;
+        try {
+            elasticMq = SQSRestServerBuilder.withInterface("127.0.0.1")
+                    .withDynamicPort()
+                    .withAWSRegion(REGION)
+                    .withAWSAccountId(ACCOUNT_ID)
+                    .start();
+            var sqsPort = elasticMq.waitUntilStarted().localAddress().getPort();
+            s3Proxy = startS3Proxy();
+            var started = dynalite.get(START_TIMEOUT_SECONDS + 5, TimeUnit.SECONDS);
+            return new LocalEmulators(started.process(), started.endpoint(), elasticMq,
+                    URI.create("http://127.0.0.1:" + sqsPort), s3Proxy,
+                    URI.create("http://127.0.0.1:" + s3Proxy.getPort()));
+        } catch (Exception e) {
+            dynalite.thenAccept(started -> started.process().destroyForcibly());
+            if (elasticMq != null) {
+                elasticMq.stopAndWait();
+            }
+            stopQuietly(s3Proxy);
+            throw new IllegalStateException("Could not start the local emulators: " + e.getMessage(), e);
+        }
+    }
+
+    private record StartedProcess(Process process, URI endpoint) {}
+
+    private static StartedProcess startDynalite() {
+        var module = NodeModules.find("dynalite");
+        Process process;
+        try {
+            var launcher = Files.createTempFile("offstage-dynalite-", ".js");
+            launcher.toFile().deleteOnExit();
+            try (var script = LocalEmulators.class.getResourceAsStream("dynalite-launcher.js")) {
+                Files.write(launcher, script.readAllBytes());
+            }
+            process = new ProcessBuilder(NodeModules.node(), launcher.toString(), module.toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start dynalite with '" + NodeModules.node()
+                    + "' (is Node.js 20+ installed? set OFFSTAGE_NODE to its path)", e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "dynalite-stopper"));
+        var port = CompletableFuture.supplyAsync(() -> readPort(process));
+        try {
+            return new StartedProcess(process,
+                    URI.create("http://127.0.0.1:" + port.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)));
+        } catch (TimeoutException e) {
+            process.destroyForcibly();
+            throw new IllegalStateException("dynalite did not report its port within " + START_TIMEOUT_SECONDS + " s");
+        } catch (Exception e) {
+            process.destroyForcibly();
+            throw new IllegalStateException("dynalite failed to start: " + e.getMessage(), e);
+        }
+    }
+
+    private static int readPort(Process process) {
+        try {
+            var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            for (String line; (line = reader.readLine()) != null; ) {
+                var matcher = PORT_LINE.matcher(line.strip());
+                if (matcher.matches()) {
+                    return Integer.parseInt(matcher.group(1));
+                }
+            }
+            throw new IllegalStateException("dynalite exited with code " + process.waitFor() + " before listening");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static S3Proxy startS3Proxy() throws Exception {
+        var properties = new Properties();
+        properties.setProperty("jclouds.identity", "offstage");
+        properties.setProperty("jclouds.credential", "offstage-secret");
+        var proxy = S3Proxy.builder()
+                .blobStore(BlobStores.create("transient", properties))
+                // Both signature versions, as AWS accepts them: the SDK signs with v4, old tools with v2.
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "offstage", "offstage-secret")
+                .endpoint(URI.create("http://127.0.0.1:0"))
+                .ignoreUnknownHeaders(true)
+                .build();
+        proxy.start();
+        while (!"STARTED".equals(proxy.getState())) {
+            Thread.sleep(5);
+        }
+        return proxy;
+    }
+
+    @Override
+    public String backend() {
+        return "local";
+    }
+
+    @Override
+    public URI dynamoDbEndpoint() {
+        return dynamoDbEndpoint;
+    }
+
+    @Override
+    public URI sqsEndpoint() {
+        return sqsEndpoint;
+    }
+
+    @Override
+    public URI s3Endpoint() {
+        return s3Endpoint;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        dynalite.destroy();
+        elasticMq.stopAndWait();
+        stopQuietly(s3Proxy);
+        try {
+            if (!dynalite.waitFor(5, TimeUnit.SECONDS)) {
+                dynalite.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            dynalite.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void stopQuietly(S3Proxy proxy) {
+        if (proxy == null) {
+            return;
+        }
+        try {
+            proxy.stop();
+        } catch (Exception ignored) {
+            // Stopping is best effort: the JVM is usually about to exit.
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "local emulators (DynamoDB " + dynamoDbEndpoint + ", SQS " + sqsEndpoint + ", S3 " + s3Endpoint + ")";
+    }
+}

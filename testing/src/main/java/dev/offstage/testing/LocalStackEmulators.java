@@ -1,0 +1,62 @@
+package dev.offstage.testing;
+
+import java.net.URI;
+import org.opentest4j.TestAbortedException;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.localstack.LocalStackContainer;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * LocalStack in a container, through the Testcontainers module. Needs a Docker engine: where there
+ * is none, starting aborts the calling test (JUnit reports it skipped) with the reason.
+ */
+final class LocalStackEmulators implements Emulators {
+
+    /** The image; override with {@code OFFSTAGE_LOCALSTACK_IMAGE}. */
+    private static final String DEFAULT_IMAGE = "localstack/localstack:4.10";
+
+    private final LocalStackContainer container;
+
+    private LocalStackEmulators(LocalStackContainer container) {
+        this.container = container;
+    }
+
+    static LocalStackEmulators start() {
+        if (!DockerClientFactory.instance().isDockerAvailable()) {
+            throw new TestAbortedException(
+                    "OFFSTAGE_TEST_BACKEND=localstack needs a Docker engine, and none is reachable here; "
+                            + "unset it to use the local emulators (dynalite, ElasticMQ, S3Proxy)");
+        }
+        var image = System.getenv().getOrDefault("OFFSTAGE_LOCALSTACK_IMAGE", DEFAULT_IMAGE);
+        var container = new LocalStackContainer(DockerImageName.parse(image).asCompatibleSubstituteFor("localstack/localstack"))
+                .withServices("dynamodb", "sqs", "s3")
+                .withEnv("AWS_DEFAULT_REGION", REGION);
+        container.start();
+        return new LocalStackEmulators(container);
+    }
+
+    @Override
+    public String backend() {
+        return "localstack";
+    }
+
+    @Override
+    public URI dynamoDbEndpoint() {
+        return container.getEndpoint();
+    }
+
+    @Override
+    public URI sqsEndpoint() {
+        return container.getEndpoint();
+    }
+
+    @Override
+    public URI s3Endpoint() {
+        return container.getEndpoint();
+    }
+
+    @Override
+    public void close() {
+        container.stop();
+    }
+}
