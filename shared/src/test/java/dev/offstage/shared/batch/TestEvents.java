@@ -19,6 +19,14 @@ final class TestEvents {
         return EventLoader.loadSQSEvent("events/sqs-batch.json");
     }
 
+    /**
+     * Five build requests on a FIFO queue, interleaving two message groups:
+     * main, feature-search, main, feature-search, main.
+     */
+    static SQSEvent fifoBatch() {
+        return EventLoader.loadSQSEvent("events/sqs-batch-fifo.json");
+    }
+
     static List<String> messageIds(SQSEvent event) {
         return event.getRecords().stream().map(SQSMessage::getMessageId).toList();
     }
@@ -42,6 +50,14 @@ final class TestEvents {
         message.setEventSourceArn("arn:aws:sqs:eu-west-1:123456789012:offstage-posts-spam");
         message.setAttributes(new HashMap<>());
         message.setMessageAttributes(new HashMap<>());
+        return message;
+    }
+
+    /** A message with a MessageGroupId, on the queue {@code queueArn} (or without an ARN when null). */
+    static SQSMessage groupedMessage(String messageId, String group, String queueArn) {
+        var message = message(messageId);
+        message.setEventSourceArn(queueArn);
+        message.getAttributes().put("MessageGroupId", group);
         return message;
     }
 }
