@@ -11,9 +11,14 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Processes the messages of an SQS event one by one and answers with a partial batch response:
@@ -35,10 +40,15 @@ import org.slf4j.LoggerFactory;
  * {@link OutOfMemoryError}, propagates: the JVM may be unusable, and failing the invocation makes
  * Lambda retry the whole batch.
  *
+ * <p><b>Parallel processing</b> is opt-in ({@link BatchConfig#parallelism()}): records run on
+ * virtual threads, suited to handlers that wait on I/O. Each record's thread starts with the
+ * caller's MDC. The response is the same as in sequential mode.
+ *
  * <p><b>FIFO queues.</b> When the event comes from a FIFO queue (its ARN ends in {@code .fifo}),
  * the messages of each message group run in their order and the first failure stops the group:
  * the failed message and every later message of its group are reported for retry, the later
- * ones without running, so that the retry delivers them again in order. Other groups carry on.
+ * ones without running, so that the retry delivers them again in order. Other groups carry on;
+ * in parallel mode, groups run at once while each group runs one message after the other.
  * A standard queue with message group ids (a fair queue) has no order to keep and is not
  * treated this way.
  *
@@ -56,7 +66,9 @@ public final class Batch {
     private Batch() {}
 
     /**
-     * Runs {@code handler} for every message of {@code event}, in order, on the calling thread.
+     * Runs {@code handler} for every message of {@code event}, in order, on the calling thread:
+     * {@link #process(SQSEvent, Context, BatchConfig, RecordHandler)} with
+     * {@link BatchConfig#defaults()}.
      *
      * @param event the event as Lambda delivered it; {@code null} or without records answers
      *     with no failures
@@ -66,10 +78,31 @@ public final class Batch {
      *     and be retried
      */
     public static SQSBatchResponse process(SQSEvent event, Context context, RecordHandler handler) {
+        return process(event, context, BatchConfig.defaults(), handler);
+    }
+
+    /**
+     * Runs {@code handler} for every message of {@code event} as {@code config} says: one after
+     * the other on the calling thread, or several at once on virtual threads. The response is the
+     * same either way, its failures in event order; the call returns when every handler has.
+     *
+     * @param event the event as Lambda delivered it; {@code null} or without records answers
+     *     with no failures
+     * @return the messages to retry; empty when every handler returned normally
+     * @throws IllegalArgumentException when a record has no {@code messageId}, before any record
+     *     is processed: a partial response cannot name such a record, so the whole batch must fail
+     *     and be retried
+     */
+    public static SQSBatchResponse process(SQSEvent event, Context context, BatchConfig config, RecordHandler handler) {
         Objects.requireNonNull(context, "context");
+        Objects.requireNonNull(config, "config");
         Objects.requireNonNull(handler, "handler");
         var run = new Run(messagesOf(event), handler);
-        run.inOrder(run.allPositions());
+        if (config.parallelism() == 1) {
+            run.inOrder(run.allPositions());
+        } else {
+            run.inParallel(config.parallelism());
+        }
         run.logStoppedGroups();
         return run.response();
     }
@@ -130,6 +163,51 @@ public final class Batch {
             }
         }
 
+        /**
+         * Runs the lanes on at most {@code parallelism} virtual threads, each taking the next lane
+         * when it is done with one: a lane is a record, or on a FIFO queue a message group, whose
+         * records stay in order.
+         */
+        void inParallel(int parallelism) {
+            var lanes = new ConcurrentLinkedQueue<>(lanes());
+            int workers = Math.min(parallelism, lanes.size());
+            // The caller's MDC (request id, ...) is handed over explicitly: MDC adapters keep it in
+            // plain thread locals, which a new thread does not see.
+            var callerMdc = MDC.getCopyOfContextMap();
+            var threads = Thread.ofVirtual().name("sqs-batch-", 1).inheritInheritableThreadLocals(false).factory();
+            try (var executor = Executors.newThreadPerTaskExecutor(threads)) {
+                var running = new ArrayList<Future<?>>();
+                for (int worker = 0; worker < workers; worker++) {
+                    running.add(executor.submit(() -> {
+                        if (callerMdc != null) {
+                            MDC.setContextMap(callerMdc);
+                        }
+                        try {
+                            for (var lane = lanes.poll(); lane != null; lane = lanes.poll()) {
+                                inOrder(lane);
+                            }
+                        } finally {
+                            MDC.clear();
+                        }
+                    }));
+                }
+                for (var worker : running) {
+                    awaitWorker(worker);
+                }
+            }
+        }
+
+        private List<List<Integer>> lanes() {
+            if (!fifo) {
+                return allPositions().stream().map(List::of).toList();
+            }
+            var groups = new LinkedHashMap<String, List<Integer>>();
+            for (int position = 0; position < messages.size(); position++) {
+                groups.computeIfAbsent(messageGroupOf(messages.get(position)), group -> new ArrayList<>()).add(position);
+            }
+            return List.copyOf(groups.values());
+        }
+
         private Outcome attempt(SQSMessage message) {
             try (var _ = MessageLogContext.enter(message)) {
                 try {
@@ -173,6 +251,22 @@ public final class Batch {
                 }
             }
             return new SQSBatchResponse(failures);
+        }
+    }
+
+    /** Waits for a worker; an {@link Error} it could not isolate fails the whole invocation. */
+    private static void awaitWorker(Future<?> worker) {
+        try {
+            worker.get();
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case Error error -> throw error;
+                case RuntimeException exception -> throw exception;
+                case Throwable other -> throw new IllegalStateException("SQS batch worker failed", other);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while SQS messages were being processed", e);
         }
     }
 
