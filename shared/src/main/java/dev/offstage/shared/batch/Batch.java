@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -51,6 +52,13 @@ import org.slf4j.MDC;
  * in parallel mode, groups run at once while each group runs one message after the other.
  * A standard queue with message group ids (a fair queue) has no order to keep and is not
  * treated this way.
+ *
+ * <p><b>Poison messages.</b> A message that fails again and again is poison: its
+ * {@code ApproximateReceiveCount} attribute grows with every delivery. When a message fails on
+ * receive {@link BatchConfig#poisonReceiveCount()} or later, a WARN line says so, with the
+ * message id, the receive count and the last error. It is still reported failed: the queue's
+ * redrive policy ({@code maxReceiveCount}) moves it to the dead-letter queue, which keeps the
+ * body for inspection and redrive; deleting it here would lose it.
  *
  * <p><b>Logging.</b> While a handler runs, the SLF4J MDC holds {@code sqs_message_id} and, when
  * the message has a String message attribute {@code correlationId}, {@code correlation_id}; both
@@ -97,7 +105,7 @@ public final class Batch {
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(handler, "handler");
-        var run = new Run(messagesOf(event), handler);
+        var run = new Run(messagesOf(event), config, handler);
         if (config.parallelism() == 1) {
             run.inOrder(run.allPositions());
         } else {
@@ -127,12 +135,14 @@ public final class Batch {
     /** One invocation's records and what became of each, by position in the event. */
     private static final class Run {
         private final List<SQSMessage> messages;
+        private final BatchConfig config;
         private final RecordHandler handler;
         private final boolean fifo;
         private final Outcome[] outcomes;
 
-        Run(List<SQSMessage> messages, RecordHandler handler) {
+        Run(List<SQSMessage> messages, BatchConfig config, RecordHandler handler) {
             this.messages = messages;
+            this.config = config;
             this.handler = handler;
             this.fifo = messages.stream().anyMatch(Batch::fromFifoQueue);
             this.outcomes = new Outcome[messages.size()];
@@ -214,9 +224,22 @@ public final class Batch {
                     handler.handle(message);
                     return Outcome.SUCCEEDED;
                 } catch (Exception | StackOverflowError e) {
-                    LOG.error("SQS message {} failed; reported for retry", message.getMessageId(), e);
+                    logFailure(message, e);
                     return Outcome.FAILED;
                 }
+            }
+        }
+
+        private void logFailure(SQSMessage message, Throwable error) {
+            var receiveCount = receiveCountOf(message);
+            LOG.error("SQS message {} failed (receive count {}); reported for retry", message.getMessageId(),
+                    receiveCount.isPresent() ? receiveCount.getAsInt() : "unknown", error);
+            if (receiveCount.isPresent() && receiveCount.getAsInt() >= config.poisonReceiveCount()) {
+                // Reported failed all the same: the queue's redrive policy, not this code, moves
+                // it to the dead-letter queue, where it keeps its body for inspection and redrive.
+                LOG.warn("Poison SQS message {}: failed on receive {} (poison from receive {}), last error: {}; "
+                        + "the queue's redrive policy moves it to the dead-letter queue",
+                        message.getMessageId(), receiveCount.getAsInt(), config.poisonReceiveCount(), error.toString());
             }
         }
 
@@ -280,6 +303,19 @@ public final class Batch {
             return arn.endsWith(".fifo");
         }
         return messageGroupOf(message) != null;
+    }
+
+    /** The message's {@code ApproximateReceiveCount}: 1 on first delivery, empty when absent or malformed. */
+    private static OptionalInt receiveCountOf(SQSMessage message) {
+        var value = message.getAttributes() == null ? null : message.getAttributes().get("ApproximateReceiveCount");
+        if (value == null) {
+            return OptionalInt.empty();
+        }
+        try {
+            return OptionalInt.of(Integer.parseInt(value.strip()));
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
     }
 
     private static String messageGroupOf(SQSMessage message) {
