@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFa
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -60,9 +61,15 @@ import org.slf4j.MDC;
  * redrive policy ({@code maxReceiveCount}) moves it to the dead-letter queue, which keeps the
  * body for inspection and redrive; deleting it here would lose it.
  *
+ * <p><b>Deadline.</b> When Lambda times out, the whole batch fails and comes back, successes
+ * included. With a {@link BatchConfig#deadlineReserve()}, records that would start with less than
+ * that left of the invocation ({@link Context#getRemainingTimeInMillis()}) are reported for retry
+ * without running, and the function answers in time. Off by default.
+ *
  * <p><b>Logging.</b> While a handler runs, the SLF4J MDC holds {@code sqs_message_id} and, when
  * the message has a String message attribute {@code correlationId}, {@code correlation_id}; both
- * are put back as they were afterwards. A failed message is logged at ERROR with its exception.
+ * are put back as they were afterwards. A failed message is logged at ERROR with its exception
+ * and receive count.
  * Message bodies are never logged: they may carry secrets.
  *
  * <p>Thread-safe and stateless.
@@ -105,12 +112,13 @@ public final class Batch {
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(handler, "handler");
-        var run = new Run(messagesOf(event), config, handler);
+        var run = new Run(messagesOf(event), context, config, handler);
         if (config.parallelism() == 1) {
             run.inOrder(run.allPositions());
         } else {
             run.inParallel(config.parallelism());
         }
+        run.logNotStarted();
         run.logStoppedGroups();
         return run.response();
     }
@@ -130,18 +138,20 @@ public final class Batch {
     }
 
     /** What became of one record. Everything but {@link #SUCCEEDED} is reported for retry. */
-    private enum Outcome { SUCCEEDED, FAILED, SKIPPED_AFTER_GROUP_FAILURE }
+    private enum Outcome { SUCCEEDED, FAILED, SKIPPED_AFTER_GROUP_FAILURE, NOT_STARTED_NEAR_DEADLINE }
 
     /** One invocation's records and what became of each, by position in the event. */
     private static final class Run {
         private final List<SQSMessage> messages;
+        private final Context context;
         private final BatchConfig config;
         private final RecordHandler handler;
         private final boolean fifo;
         private final Outcome[] outcomes;
 
-        Run(List<SQSMessage> messages, BatchConfig config, RecordHandler handler) {
+        Run(List<SQSMessage> messages, Context context, BatchConfig config, RecordHandler handler) {
             this.messages = messages;
+            this.context = context;
             this.config = config;
             this.handler = handler;
             this.fifo = messages.stream().anyMatch(Batch::fromFifoQueue);
@@ -166,7 +176,7 @@ public final class Batch {
                     outcomes[position] = Outcome.SKIPPED_AFTER_GROUP_FAILURE;
                     continue;
                 }
-                outcomes[position] = attempt(message);
+                outcomes[position] = nearDeadline() ? Outcome.NOT_STARTED_NEAR_DEADLINE : attempt(message);
                 if (fifo && outcomes[position] != Outcome.SUCCEEDED) {
                     stoppedGroups.add(group);
                 }
@@ -218,6 +228,11 @@ public final class Batch {
             return List.copyOf(groups.values());
         }
 
+        private boolean nearDeadline() {
+            var reserve = config.deadlineReserve();
+            return !reserve.isZero() && context.getRemainingTimeInMillis() < reserve.toMillis();
+        }
+
         private Outcome attempt(SQSMessage message) {
             try (var _ = MessageLogContext.enter(message)) {
                 try {
@@ -240,6 +255,15 @@ public final class Batch {
                 LOG.warn("Poison SQS message {}: failed on receive {} (poison from receive {}), last error: {}; "
                         + "the queue's redrive policy moves it to the dead-letter queue",
                         message.getMessageId(), receiveCount.getAsInt(), config.poisonReceiveCount(), error.toString());
+            }
+        }
+
+        void logNotStarted() {
+            long notStarted = Arrays.stream(outcomes).filter(Outcome.NOT_STARTED_NEAR_DEADLINE::equals).count();
+            if (notStarted > 0) {
+                LOG.warn("{} of {} SQS message(s) not started: less than the deadline reserve of {} ms was left "
+                        + "of the invocation; reported for retry", notStarted, messages.size(),
+                        config.deadlineReserve().toMillis());
             }
         }
 

@@ -5,23 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.offstage.shared.config.ConfigurationException;
 import dev.offstage.shared.config.Environment;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BatchConfigTest {
 
     @Test
-    void defaultsProcessOneRecordAfterTheOtherAndCallTheFifthReceivePoison() {
-        assertThat(BatchConfig.defaults().parallelism()).isEqualTo(1);
-        assertThat(BatchConfig.defaults().poisonReceiveCount()).isEqualTo(5);
+    void defaultsProcessOneRecordAfterTheOtherCallTheFifthReceivePoisonAndKeepNoReserve() {
+        assertThat(BatchConfig.defaults()).isEqualTo(new BatchConfig(1, 5, Duration.ZERO));
         assertThat(BatchConfig.from(Environment.of(Map.of()))).isEqualTo(BatchConfig.defaults());
     }
 
     @Test
-    void environmentSetsParallelismAndPoisonReceiveCount() {
-        var config = BatchConfig.from(Environment.of(Map.of("BATCH_PARALLELISM", "8", "BATCH_POISON_RECEIVE_COUNT", "3")));
+    void environmentSetsEverySetting() {
+        var config = BatchConfig.from(Environment.of(Map.of(
+                "BATCH_PARALLELISM", "8", "BATCH_POISON_RECEIVE_COUNT", "3", "BATCH_DEADLINE_RESERVE_SECONDS", "5")));
 
-        assertThat(config).isEqualTo(new BatchConfig(8, 3));
+        assertThat(config).isEqualTo(new BatchConfig(8, 3, Duration.ofSeconds(5)));
     }
 
     @Test
@@ -46,11 +47,21 @@ class BatchConfigTest {
     }
 
     @Test
-    void withersChangeOnlyTheirOwnSetting() {
-        var config = BatchConfig.defaults().withPoisonReceiveCount(3).withParallelism(4);
+    void negativeDeadlineReserveIsAConfigurationErrorNamingTheVariable() {
+        assertThatThrownBy(() -> BatchConfig.from(Environment.of(Map.of("BATCH_DEADLINE_RESERVE_SECONDS", "-2"))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("BATCH_DEADLINE_RESERVE_SECONDS");
+        assertThatThrownBy(() -> BatchConfig.defaults().withDeadlineReserve(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 
-        assertThat(config).isEqualTo(new BatchConfig(4, 3));
-        assertThat(config.parallel()).isEqualTo(new BatchConfig(BatchConfig.UNLIMITED, 3));
+    @Test
+    void withersChangeOnlyTheirOwnSetting() {
+        var config = BatchConfig.defaults().withPoisonReceiveCount(3).withDeadlineReserve(Duration.ofSeconds(2))
+                .withParallelism(4);
+
+        assertThat(config).isEqualTo(new BatchConfig(4, 3, Duration.ofSeconds(2)));
+        assertThat(config.parallel()).isEqualTo(new BatchConfig(BatchConfig.UNLIMITED, 3, Duration.ofSeconds(2)));
     }
 
     @Test
