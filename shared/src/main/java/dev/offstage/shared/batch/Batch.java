@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Processes the messages of an SQS event one by one and answers with a partial batch response:
- * the messages whose handler threw are named in {@code batchItemFailures} and retried, the
- * others are deleted from the queue.
+ * Runs a {@link RecordHandler} for each message of an SQS event and answers with a partial batch
+ * response: the messages whose handler threw are named in {@code batchItemFailures} and retried,
+ * the others are deleted from the queue.
  *
  * <pre>{@code
  * public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
@@ -69,8 +69,7 @@ import org.slf4j.MDC;
  * <p><b>Logging.</b> While a handler runs, the SLF4J MDC holds {@code sqs_message_id} and, when
  * the message has a String message attribute {@code correlationId}, {@code correlation_id}; both
  * are put back as they were afterwards. A failed message is logged at ERROR with its exception
- * and receive count.
- * Message bodies are never logged: they may carry secrets.
+ * and receive count. Message bodies are never logged: they may carry secrets.
  *
  * <p>Thread-safe and stateless.
  */
@@ -103,6 +102,8 @@ public final class Batch {
      *
      * @param event the event as Lambda delivered it; {@code null} or without records answers
      *     with no failures
+     * @param context the invocation's context, whose remaining time the deadline reserve watches
+     * @param config read once at init, see {@link BatchConfig#from}
      * @return the messages to retry; empty when every handler returned normally
      * @throws IllegalArgumentException when a record has no {@code messageId}, before any record
      *     is processed: a partial response cannot name such a record, so the whole batch must fail

@@ -12,7 +12,9 @@ import java.util.Objects;
  *
  * <pre>{@code
  * private static final BatchConfig BATCH = BatchConfig.from(Environment.system());
- * private static final BatchConfig FAST = BatchConfig.defaults().withParallelism(8).withDeadlineReserve(Duration.ofSeconds(5));
+ * private static final BatchConfig FAST = BatchConfig.defaults()
+ *         .withParallelism(8)
+ *         .withDeadlineReserve(Duration.ofSeconds(5));
  * }</pre>
  *
  * @param parallelism how many records run at once, each on its own virtual thread; on a FIFO

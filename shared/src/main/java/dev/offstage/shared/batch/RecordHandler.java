@@ -10,6 +10,10 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
  * again when its visibility timeout ends, and is retried until the queue's redrive policy moves
  * it to the dead-letter queue. Since every message may be delivered more than once, the work
  * must be idempotent.
+ *
+ * <p>With a {@link BatchConfig#parallelism()} above 1 the handler is called from several virtual
+ * threads at once and must be thread-safe; otherwise it is called on the thread that called
+ * {@code Batch.process}, one message after the other.
  */
 @FunctionalInterface
 public interface RecordHandler {
