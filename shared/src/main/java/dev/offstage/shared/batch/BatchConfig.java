@@ -60,9 +60,9 @@ public record BatchConfig(int parallelism, int poisonReceiveCount, Duration dead
      * The configuration the function's environment asks for, with {@link #defaults()} for what it
      * leaves unset:
      * <ul>
-     *   <li>{@code BATCH_PARALLELISM}: {@link #parallelism()}, a whole number of at least 1;</li>
-     *   <li>{@code BATCH_POISON_RECEIVE_COUNT}: {@link #poisonReceiveCount()}, a whole number of at least 1;</li>
-     *   <li>{@code BATCH_DEADLINE_RESERVE_SECONDS}: {@link #deadlineReserve()}, whole seconds, 0 or more.</li>
+     *   <li>{@code OFFSTAGE_BATCH_PARALLELISM}: {@link #parallelism()}, a whole number of at least 1;</li>
+     *   <li>{@code OFFSTAGE_BATCH_POISON_RECEIVE_COUNT}: {@link #poisonReceiveCount()}, a whole number of at least 1;</li>
+     *   <li>{@code OFFSTAGE_BATCH_DEADLINE_RESERVE_SECONDS}: {@link #deadlineReserve()}, whole seconds, 0 or more.</li>
      * </ul>
      *
      * @throws ConfigurationException naming the variable when a value is malformed or out of range
@@ -70,9 +70,9 @@ public record BatchConfig(int parallelism, int poisonReceiveCount, Duration dead
     public static BatchConfig from(Environment environment) {
         var defaults = defaults();
         return new BatchConfig(
-                atLeastOne(environment, "BATCH_PARALLELISM", defaults.parallelism()),
-                atLeastOne(environment, "BATCH_POISON_RECEIVE_COUNT", defaults.poisonReceiveCount()),
-                notNegative(environment, "BATCH_DEADLINE_RESERVE_SECONDS", defaults.deadlineReserve()));
+                atLeastOne(environment, "OFFSTAGE_BATCH_PARALLELISM", defaults.parallelism()),
+                atLeastOne(environment, "OFFSTAGE_BATCH_POISON_RECEIVE_COUNT", defaults.poisonReceiveCount()),
+                notNegative(environment, "OFFSTAGE_BATCH_DEADLINE_RESERVE_SECONDS", defaults.deadlineReserve()));
     }
 
     /** This configuration, with every record (or message group) running at once on virtual threads. */

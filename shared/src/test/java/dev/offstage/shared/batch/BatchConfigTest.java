@@ -20,37 +20,37 @@ class BatchConfigTest {
     @Test
     void environmentSetsEverySetting() {
         var config = BatchConfig.from(Environment.of(Map.of(
-                "BATCH_PARALLELISM", "8", "BATCH_POISON_RECEIVE_COUNT", "3", "BATCH_DEADLINE_RESERVE_SECONDS", "5")));
+                "OFFSTAGE_BATCH_PARALLELISM", "8", "OFFSTAGE_BATCH_POISON_RECEIVE_COUNT", "3", "OFFSTAGE_BATCH_DEADLINE_RESERVE_SECONDS", "5")));
 
         assertThat(config).isEqualTo(new BatchConfig(8, 3, Duration.ofSeconds(5)));
     }
 
     @Test
     void parallelismBelowOneIsAConfigurationErrorNamingTheVariable() {
-        assertThatThrownBy(() -> BatchConfig.from(Environment.of(Map.of("BATCH_PARALLELISM", "0"))))
+        assertThatThrownBy(() -> BatchConfig.from(Environment.of(Map.of("OFFSTAGE_BATCH_PARALLELISM", "0"))))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("BATCH_PARALLELISM");
-        assertThatThrownBy(() -> BatchConfig.from(Environment.of(Map.of("BATCH_PARALLELISM", "many"))))
+                .hasMessageContaining("OFFSTAGE_BATCH_PARALLELISM");
+        assertThatThrownBy(() -> BatchConfig.from(Environment.of(Map.of("OFFSTAGE_BATCH_PARALLELISM", "many"))))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("BATCH_PARALLELISM");
+                .hasMessageContaining("OFFSTAGE_BATCH_PARALLELISM");
         assertThatThrownBy(() -> BatchConfig.defaults().withParallelism(0))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void poisonReceiveCountBelowOneIsAConfigurationErrorNamingTheVariable() {
-        assertThatThrownBy(() -> BatchConfig.from(Environment.of(Map.of("BATCH_POISON_RECEIVE_COUNT", "-1"))))
+        assertThatThrownBy(() -> BatchConfig.from(Environment.of(Map.of("OFFSTAGE_BATCH_POISON_RECEIVE_COUNT", "-1"))))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("BATCH_POISON_RECEIVE_COUNT");
+                .hasMessageContaining("OFFSTAGE_BATCH_POISON_RECEIVE_COUNT");
         assertThatThrownBy(() -> BatchConfig.defaults().withPoisonReceiveCount(0))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void negativeDeadlineReserveIsAConfigurationErrorNamingTheVariable() {
-        assertThatThrownBy(() -> BatchConfig.from(Environment.of(Map.of("BATCH_DEADLINE_RESERVE_SECONDS", "-2"))))
+        assertThatThrownBy(() -> BatchConfig.from(Environment.of(Map.of("OFFSTAGE_BATCH_DEADLINE_RESERVE_SECONDS", "-2"))))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("BATCH_DEADLINE_RESERVE_SECONDS");
+                .hasMessageContaining("OFFSTAGE_BATCH_DEADLINE_RESERVE_SECONDS");
         assertThatThrownBy(() -> BatchConfig.defaults().withDeadlineReserve(Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }

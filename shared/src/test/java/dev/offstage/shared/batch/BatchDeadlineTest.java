@@ -6,6 +6,8 @@ import static dev.offstage.shared.batch.TestEvents.messageIds;
 import static dev.offstage.shared.batch.TestEvents.standardBatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.offstage.testing.TestClock;
+import dev.offstage.testing.TestContext;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,7 +17,8 @@ class BatchDeadlineTest {
 
     private static final BatchConfig KEEP_TWO_SECONDS = BatchConfig.defaults().withDeadlineReserve(Duration.ofSeconds(2));
 
-    private final TestContext context = new TestContext().remaining(30_000);
+    private final TestClock clock = new TestClock();
+    private final TestContext context = TestContext.forFunction("offstage-test").clock(clock, Duration.ofSeconds(30));
 
     @BeforeEach
     void startRecording() {
@@ -29,7 +32,7 @@ class BatchDeadlineTest {
         var handler = new ScriptedHandler();
         RecordHandler usingUpTheTime = message -> {
             handler.handle(message);
-            context.remaining(1_500);
+            clock.advance(Duration.ofMillis(28_500));
         };
 
         var response = Batch.process(event, context, KEEP_TWO_SECONDS, usingUpTheTime);
@@ -47,7 +50,7 @@ class BatchDeadlineTest {
         var event = fifoBatch();
         var handler = new ScriptedHandler();
 
-        var response = Batch.process(event, context.remaining(1_999), KEEP_TWO_SECONDS.parallel(), handler);
+        var response = Batch.process(event, TestContext.forFunction("offstage-test").clock(clock, Duration.ofMillis(1_999)), KEEP_TWO_SECONDS.parallel(), handler);
 
         assertThat(handler.handled()).isEmpty();
         assertThat(failedIds(response)).containsExactlyElementsOf(messageIds(event));
@@ -58,7 +61,7 @@ class BatchDeadlineTest {
         var event = standardBatch();
         var handler = new ScriptedHandler();
 
-        var response = Batch.process(event, context.remaining(0), handler);
+        var response = Batch.process(event, TestContext.forFunction("offstage-test").clock(clock, Duration.ZERO), handler);
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(handler.handled()).containsExactlyElementsOf(messageIds(event));

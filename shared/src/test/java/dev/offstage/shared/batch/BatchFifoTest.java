@@ -1,5 +1,6 @@
 package dev.offstage.shared.batch;
 
+import dev.offstage.testing.TestContext;
 import static dev.offstage.shared.batch.TestEvents.eventOf;
 import static dev.offstage.shared.batch.TestEvents.failedIds;
 import static dev.offstage.shared.batch.TestEvents.fifoBatch;
@@ -15,7 +16,7 @@ class BatchFifoTest {
 
     private static final String FAIR_QUEUE = "arn:aws:sqs:eu-west-1:123456789012:offstage-posts-spam";
 
-    private final TestContext context = new TestContext();
+    private final TestContext context = TestContext.forFunction("offstage-test");
 
     @BeforeEach
     void startRecording() {

@@ -1,5 +1,6 @@
 package dev.offstage.shared.batch;
 
+import dev.offstage.testing.TestContext;
 import static dev.offstage.shared.batch.TestEvents.eventOf;
 import static dev.offstage.shared.batch.TestEvents.message;
 import static dev.offstage.shared.batch.TestEvents.messageIds;
@@ -17,7 +18,7 @@ import org.slf4j.event.Level;
 
 class BatchLoggingTest {
 
-    private final TestContext context = new TestContext();
+    private final TestContext context = TestContext.forFunction("offstage-test");
 
     @BeforeEach
     void startRecording() {

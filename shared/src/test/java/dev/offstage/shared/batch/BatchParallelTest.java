@@ -1,5 +1,6 @@
 package dev.offstage.shared.batch;
 
+import dev.offstage.testing.TestContext;
 import static dev.offstage.shared.batch.TestEvents.eventOf;
 import static dev.offstage.shared.batch.TestEvents.failedIds;
 import static dev.offstage.shared.batch.TestEvents.fifoBatch;
@@ -31,7 +32,7 @@ class BatchParallelTest {
      */
     private static final long FUSE_SECONDS = 10;
 
-    private final TestContext context = new TestContext();
+    private final TestContext context = TestContext.forFunction("offstage-test");
 
     @AfterEach
     void clearMdc() {

@@ -1,5 +1,6 @@
 package dev.offstage.shared.batch;
 
+import dev.offstage.testing.TestContext;
 import static dev.offstage.shared.batch.TestEvents.eventOf;
 import static dev.offstage.shared.batch.TestEvents.failedIds;
 import static dev.offstage.shared.batch.TestEvents.message;
@@ -15,7 +16,7 @@ import org.slf4j.event.Level;
 
 class BatchPoisonTest {
 
-    private final TestContext context = new TestContext();
+    private final TestContext context = TestContext.forFunction("offstage-test");
 
     @BeforeEach
     void startRecording() {

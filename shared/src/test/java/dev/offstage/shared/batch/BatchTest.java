@@ -1,5 +1,6 @@
 package dev.offstage.shared.batch;
 
+import dev.offstage.testing.TestContext;
 import static dev.offstage.shared.batch.TestEvents.eventOf;
 import static dev.offstage.shared.batch.TestEvents.failedIds;
 import static dev.offstage.shared.batch.TestEvents.message;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class BatchTest {
 
-    private final TestContext context = new TestContext();
+    private final TestContext context = TestContext.forFunction("offstage-test");
 
     @Test
     void failedRecordIsReportedAndOthersSucceed() {
