@@ -1,5 +1,6 @@
 package dev.offstage.shared.idempotency;
 
+import dev.offstage.testing.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -43,7 +44,7 @@ class IdempotencyCallTest {
 
     @Test
     void withAContextTheKeyIsHeldUntilTheLambdaDeadline() {
-        var clock = new MutableClock(Instant.parse("2026-11-20T10:00:00Z"));
+        var clock = new TestClock(Instant.parse("2026-11-20T10:00:00Z"));
         var context = TestContext.forFunction("BuildRunner").clock(clock, Duration.ofSeconds(90));
         var config = IdempotencyConfig.of("t");
 

@@ -1,5 +1,6 @@
 package dev.offstage.shared.idempotency;
 
+import dev.offstage.testing.TestClock;
 import dev.offstage.shared.aws.AwsClients;
 import dev.offstage.shared.config.Environment;
 import dev.offstage.testing.Emulators;
@@ -20,7 +21,7 @@ final class IdempotencyFixture implements AutoCloseable {
     final AwsClients aws;
     final String table;
     final DynamoDbProbe dynamoDb;
-    final MutableClock clock = new MutableClock(Instant.parse("2026-11-20T10:00:00Z"));
+    final TestClock clock = new TestClock(Instant.parse("2026-11-20T10:00:00Z"));
 
     IdempotencyFixture(Emulators emulators) {
         this.aws = AwsClients.from(Environment.of(emulators.environment()));
