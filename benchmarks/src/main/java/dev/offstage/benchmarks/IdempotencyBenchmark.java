@@ -97,7 +97,7 @@ public class IdempotencyBenchmark {
         return Batch.process(duplicates, context(), BatchConfig.defaults(), this::guardedEffect);
     }
 
-    private void guardedEffect(SQSEvent.SQSMessage message) {
+    private void guardedEffect(SQSEvent.SQSMessage message) throws NoSuchAlgorithmException {
         idempotency.run(IdempotentCall.of(message.getMessageId()), String.class, () -> effect(message.getBody()));
     }
 
