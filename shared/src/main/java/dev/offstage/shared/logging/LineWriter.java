@@ -8,7 +8,6 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.LongSupplier;
 import org.slf4j.event.KeyValuePair;
 import org.slf4j.event.Level;
@@ -22,12 +21,6 @@ import org.slf4j.event.Level;
  * be built is replaced by a short error line that carries no user data.
  */
 final class LineWriter {
-
-    /** Fields the writer sets itself; MDC and key-value entries of the same name are dropped. */
-    private static final Set<String> RESERVED = Set.of(
-            "timestamp", "level", "message", "logger", "function_name", "function_version",
-            "function_request_id", "cold_start", "xray_trace_id", LambdaLogging.CORRELATION_ID,
-            "error_type", "error_message", "stack_trace");
 
     private final LoggingConfig config;
     private final OutputStream out;
@@ -106,7 +99,7 @@ final class LineWriter {
 
         for (var entry : mdc.entrySet()) {
             var key = entry.getKey();
-            if (!RESERVED.contains(key) && !hasKey(keyValues, key)) {
+            if (!isWrittenByLine(key, fields, error) && !hasKey(keyValues, key)) {
                 json.name(Redaction.mask(key));
                 if (Redaction.isSecretKey(key)) {
                     json.value(Redaction.MASK);
@@ -117,7 +110,7 @@ final class LineWriter {
         }
         if (keyValues != null) {
             for (var pair : keyValues) {
-                if (pair.key != null && !RESERVED.contains(pair.key)) {
+                if (pair.key != null && !isWrittenByLine(pair.key, fields, error)) {
                     json.name(Redaction.mask(pair.key));
                     if (Redaction.isSecretKey(pair.key)) {
                         json.value(Redaction.MASK);
@@ -159,13 +152,13 @@ final class LineWriter {
         }
         for (var entry : mdc.entrySet()) {
             var key = entry.getKey();
-            if (!RESERVED.contains(key) && !hasKey(keyValues, key)) {
+            if (!isWrittenByLine(key, fields, error) && !hasKey(keyValues, key)) {
                 textField(text, key, Redaction.isSecretKey(key) ? Redaction.MASK : entry.getValue());
             }
         }
         if (keyValues != null) {
             for (var pair : keyValues) {
-                if (pair.key != null && !RESERVED.contains(pair.key)) {
+                if (pair.key != null && !isWrittenByLine(pair.key, fields, error)) {
                     textField(text, pair.key, Redaction.isSecretKey(pair.key) ? Redaction.MASK : safeToString(pair.value));
                 }
             }
@@ -211,6 +204,24 @@ final class LineWriter {
                 default -> text.append(c);
             }
         }
+    }
+
+    /**
+     * Whether the line sets field {@code key} itself, in which case an MDC or key-value entry of
+     * that name is dropped: callers cannot forge the level or the request id. Where the line has
+     * no such field (no invocation, no exception), the caller's entry is kept.
+     */
+    private boolean isWrittenByLine(String key, InvocationScope.Fields fields, Throwable error) {
+        return switch (key) {
+            case "timestamp", "level", "message", "logger", LambdaLogging.CORRELATION_ID -> true;
+            case "function_name" -> fields.functionName() != null || config.functionName() != null;
+            case "function_version" -> fields.functionVersion() != null || config.functionVersion() != null;
+            case "function_request_id" -> fields.requestId() != null;
+            case "cold_start" -> fields.coldStart() != null;
+            case "xray_trace_id" -> fields.traceId() != null;
+            case "error_type", "error_message", "stack_trace" -> error != null;
+            default -> false;
+        };
     }
 
     private static void optional(JsonWriter json, String name, String value) {

@@ -129,6 +129,20 @@ class LogLineTest {
     }
 
     @Test
+    void callerEntryFillsAFieldTheLineDoesNotSetItself() {
+        MDC.put("function_request_id", "from-mdc");
+        log.logger().info("outside an invocation");
+        try (var _ = log.scope.begin("f", "1", "req-real", null)) {
+            log.logger().info("inside");
+        }
+
+        var lines = log.lines();
+        assertThat(lines.get(0).get("function_request_id").asText()).isEqualTo("from-mdc");
+        assertThat(lines.get(1).get("function_request_id").asText()).isEqualTo("req-real");
+        assertThat(lines.get(1).toString()).containsOnlyOnce("function_request_id");
+    }
+
+    @Test
     void exceptionBecomesTypeMessageAndStackTraceFields() {
         var failure = new IllegalStateException("bucket missing", new java.io.IOException("connection reset"));
 
