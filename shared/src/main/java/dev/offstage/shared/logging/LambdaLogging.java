@@ -43,6 +43,8 @@ public final class LambdaLogging {
      * any thread, carries the function's name, version, request id, whether this is the cold start
      * (the first invocation in this JVM) and the X-Ray trace id ({@code Root} of the trace header).
      * A later {@code begin} replaces an invocation that was never closed.
+     *
+     * @param context the invocation's context, as Lambda passes it to the handler; not null
      */
     public static Invocation begin(Context context) {
         return begin(InvocationScope.LAMBDA, context);

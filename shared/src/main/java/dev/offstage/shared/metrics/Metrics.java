@@ -126,8 +126,10 @@ public final class Metrics {
 
     /**
      * Adds a field to the lines of this flush that is searchable in CloudWatch Logs but is not
-     * a dimension: request ids, build ids, object keys. Strings, numbers and booleans keep their
-     * JSON type; other values are written as {@code toString()}. Secrets are masked as in logs.
+     * a dimension: request ids, build ids, object keys. Booleans and {@code Integer}, {@code Long},
+     * {@code Short}, {@code Byte}, finite {@code Double} and {@code Float} values stay JSON booleans
+     * and numbers; anything else is written as its {@code toString()}. Secrets are masked as in
+     * logs ({@link Redaction}).
      *
      * @throws IllegalArgumentException when the name is empty, reserved ({@code _aws}) or already
      *         a metric or dimension
