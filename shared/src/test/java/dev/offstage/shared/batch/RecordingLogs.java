@@ -1,96 +1,83 @@
 package dev.offstage.shared.batch;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.offstage.shared.json.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ConcurrentMap;
-import org.slf4j.ILoggerFactory;
-import org.slf4j.IMarkerFactory;
-import org.slf4j.Logger;
-import org.slf4j.MDC;
-import org.slf4j.Marker;
 import org.slf4j.event.Level;
-import org.slf4j.helpers.BasicMDCAdapter;
-import org.slf4j.helpers.BasicMarkerFactory;
-import org.slf4j.helpers.LegacyAbstractLogger;
-import org.slf4j.helpers.MessageFormatter;
-import org.slf4j.spi.MDCAdapter;
-import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
- * A test-only SLF4J provider that keeps every log line in memory, with the MDC as it was when
- * the line was written, so tests can assert what was logged and under which keys.
- *
- * <p>Registered in {@code src/test/resources/META-INF/services}; test classes come first on
- * Surefire's class path, so it wins over any provider on the main class path.
+ * The lines the toolkit's real logging provider writes, read back: {@link #clear()} starts
+ * recording standard output (still passed through), {@link #lines()} parses what came since.
+ * The provider writes to whatever {@code System.out} is when it writes, as in Lambda.
  */
-public final class RecordingLogs implements SLF4JServiceProvider {
+final class RecordingLogs {
 
-    /** One log line as the application wrote it. */
-    public record Line(Level level, String logger, String message, Throwable error, Map<String, String> mdc) {}
+    /** One JSON log line: its level, logger, message, error fields and every other field. */
+    record Line(Level level, String logger, String message, String errorType, String errorMessage, Map<String, String> mdc) {}
 
-    private static final ConcurrentLinkedQueue<Line> LINES = new ConcurrentLinkedQueue<>();
+    private static final ByteArrayOutputStream RECORDED = new ByteArrayOutputStream();
+    private static final PrintStream ORIGINAL = System.out;
 
-    private final ConcurrentMap<String, Logger> loggers = new ConcurrentHashMap<>();
-    private final IMarkerFactory markers = new BasicMarkerFactory();
-    private final MDCAdapter mdc = new BasicMDCAdapter();
+    private RecordingLogs() {}
 
-    /** Every line logged since the last {@link #clear()}, in order. */
-    public static List<Line> lines() {
-        return List.copyOf(LINES);
-    }
-
-    public static void clear() {
-        LINES.clear();
-    }
-
-    @Override
-    public ILoggerFactory getLoggerFactory() {
-        return name -> loggers.computeIfAbsent(name, RecordingLogger::new);
-    }
-
-    @Override
-    public IMarkerFactory getMarkerFactory() {
-        return markers;
-    }
-
-    @Override
-    public MDCAdapter getMDCAdapter() {
-        return mdc;
-    }
-
-    @Override
-    public String getRequestedApiVersion() {
-        return "2.0.99";
-    }
-
-    @Override
-    public void initialize() {}
-
-    private static final class RecordingLogger extends LegacyAbstractLogger {
-
-        RecordingLogger(String name) {
-            this.name = name;
+    /** Forgets what was recorded and records from now on. */
+    static void clear() {
+        synchronized (RECORDED) {
+            RECORDED.reset();
         }
-
-        @Override
-        protected String getFullyQualifiedCallerName() {
-            return null;
+        if (!(System.out instanceof Recording)) {
+            System.setOut(new Recording());
         }
+    }
 
-        @Override
-        protected void handleNormalizedLoggingCall(
-                Level level, Marker marker, String pattern, Object[] arguments, Throwable error) {
-            var context = MDC.getCopyOfContextMap();
-            LINES.add(new Line(level, name, MessageFormatter.basicArrayFormat(pattern, arguments), error,
-                    context == null ? Map.of() : Map.copyOf(context)));
+    /** The JSON lines written since {@link #clear()}, in order; other output is skipped. */
+    static List<Line> lines() {
+        String text;
+        synchronized (RECORDED) {
+            text = RECORDED.toString(StandardCharsets.UTF_8);
         }
+        return text.lines().filter(line -> line.startsWith("{")).map(Json::tree).map(RecordingLogs::toLine).toList();
+    }
 
-        @Override public boolean isTraceEnabled() { return true; }
-        @Override public boolean isDebugEnabled() { return true; }
-        @Override public boolean isInfoEnabled() { return true; }
-        @Override public boolean isWarnEnabled() { return true; }
-        @Override public boolean isErrorEnabled() { return true; }
+    private static Line toLine(JsonNode json) {
+        var fields = new LinkedHashMap<String, String>();
+        json.fields().forEachRemaining(field -> fields.put(field.getKey(), field.getValue().asText()));
+        return new Line(Level.valueOf(json.path("level").asText()), json.path("logger").asText(),
+                json.path("message").asText(), json.path("error_type").asText(null),
+                json.path("error_message").asText(null), fields);
+    }
+
+    /** Standard output that also keeps a copy. */
+    private static final class Recording extends PrintStream {
+        Recording() {
+            super(new OutputStream() {
+                @Override
+                public void write(int b) {
+                    synchronized (RECORDED) {
+                        RECORDED.write(b);
+                    }
+                    ORIGINAL.write(b);
+                }
+
+                @Override
+                public void write(byte[] bytes, int offset, int length) {
+                    synchronized (RECORDED) {
+                        RECORDED.write(bytes, offset, length);
+                    }
+                    ORIGINAL.write(bytes, offset, length);
+                }
+
+                @Override
+                public void flush() {
+                    ORIGINAL.flush();
+                }
+            }, true, StandardCharsets.UTF_8);
+        }
     }
 }
