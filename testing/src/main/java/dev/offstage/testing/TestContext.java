@@ -26,44 +26,56 @@ public final class TestContext implements Context {
     private final String awsRequestId;
     private final Instant deadline;
     private final Clock clock;
+    private final String xrayTraceId;
 
     private TestContext(String functionName, String functionVersion, int memoryLimitMb, String awsRequestId,
-            Instant deadline, Clock clock) {
+            Instant deadline, Clock clock, String xrayTraceId) {
         this.functionName = functionName;
         this.functionVersion = functionVersion;
         this.memoryLimitMb = memoryLimitMb;
         this.awsRequestId = awsRequestId;
         this.deadline = deadline;
         this.clock = clock;
+        this.xrayTraceId = xrayTraceId;
     }
 
     /** A context for {@code functionName}, version {@code $LATEST}, 512 MB, 30 s timeout, starting now. */
     public static TestContext forFunction(String functionName) {
         var clock = Clock.systemUTC();
         return new TestContext(functionName, "$LATEST", 512, UUID.randomUUID().toString(),
-                clock.instant().plus(Duration.ofSeconds(30)), clock);
+                clock.instant().plus(Duration.ofSeconds(30)), clock, null);
     }
 
     /** This context with the given timeout, counting from now on this context's clock. */
     public TestContext timeout(Duration timeout) {
         return new TestContext(functionName, functionVersion, memoryLimitMb, awsRequestId,
-                clock.instant().plus(timeout), clock);
+                clock.instant().plus(timeout), clock, xrayTraceId);
     }
 
     /** This context measuring remaining time on {@code clock} (deadline kept relative to the new clock's now). */
     public TestContext clock(Clock newClock, Duration timeout) {
         return new TestContext(functionName, functionVersion, memoryLimitMb, awsRequestId,
-                newClock.instant().plus(timeout), newClock);
+                newClock.instant().plus(timeout), newClock, xrayTraceId);
     }
 
     /** This context with another request id, as for the next invocation. */
     public TestContext nextInvocation() {
         return new TestContext(functionName, functionVersion, memoryLimitMb, UUID.randomUUID().toString(),
-                deadline, clock);
+                deadline, clock, xrayTraceId);
+    }
+
+    /** This context with the given request id. */
+    public TestContext requestId(String requestId) {
+        return new TestContext(functionName, functionVersion, memoryLimitMb, requestId, deadline, clock, xrayTraceId);
+    }
+
+    /** This context with an X-Ray trace header ({@code Root=...;Parent=...;Sampled=...}). */
+    public TestContext xrayTraceId(String traceHeader) {
+        return new TestContext(functionName, functionVersion, memoryLimitMb, awsRequestId, deadline, clock, traceHeader);
     }
 
     public TestContext version(String version) {
-        return new TestContext(functionName, version, memoryLimitMb, awsRequestId, deadline, clock);
+        return new TestContext(functionName, version, memoryLimitMb, awsRequestId, deadline, clock, xrayTraceId);
     }
 
     /** The instant this invocation's time runs out. */
@@ -114,6 +126,11 @@ public final class TestContext implements Context {
     @Override
     public int getRemainingTimeInMillis() {
         return (int) Math.max(0, Duration.between(clock.instant(), deadline).toMillis());
+    }
+
+    @Override
+    public String getXrayTraceId() {
+        return xrayTraceId;
     }
 
     @Override

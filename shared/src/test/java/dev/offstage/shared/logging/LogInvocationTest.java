@@ -1,5 +1,6 @@
 package dev.offstage.shared.logging;
 
+import dev.offstage.testing.TestContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.Executors;
@@ -19,7 +20,7 @@ class LogInvocationTest {
 
     @Test
     void invocationFieldsComeFromTheLambdaContext() {
-        try (var _ = LambdaLogging.begin(log.scope, TestContext.of("req-1"))) {
+        try (var _ = LambdaLogging.begin(log.scope, context("req-1"))) {
             log.logger().info("handling");
         }
 
@@ -31,11 +32,11 @@ class LogInvocationTest {
 
     @Test
     void onlyTheFirstInvocationIsTheColdStart() {
-        try (var first = LambdaLogging.begin(log.scope, TestContext.of("req-1"))) {
+        try (var first = LambdaLogging.begin(log.scope, context("req-1"))) {
             log.logger().info("first");
             assertThat(first.coldStart()).isTrue();
         }
-        try (var second = LambdaLogging.begin(log.scope, TestContext.of("req-2"))) {
+        try (var second = LambdaLogging.begin(log.scope, context("req-2"))) {
             log.logger().info("second");
             assertThat(second.coldStart()).isFalse();
         }
@@ -71,7 +72,7 @@ class LogInvocationTest {
 
     @Test
     void closingTheInvocationRemovesItsFields() {
-        try (var _ = LambdaLogging.begin(log.scope, TestContext.of("req-1"))) {
+        try (var _ = LambdaLogging.begin(log.scope, context("req-1"))) {
             log.scope.correlationId("delivery-1");
         }
         log.logger().info("between invocations");
@@ -83,7 +84,7 @@ class LogInvocationTest {
 
     @Test
     void invocationFieldsReachRecordsProcessedOnVirtualThreads() throws Exception {
-        try (var _ = LambdaLogging.begin(log.scope, TestContext.of("req-batch"));
+        try (var _ = LambdaLogging.begin(log.scope, context("req-batch"));
              var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             log.scope.correlationId("post-77");
             for (int i = 0; i < 8; i++) {
@@ -108,7 +109,7 @@ class LogInvocationTest {
 
     @Test
     void mdcCorrelationIdWinsOverTheInvocations() {
-        try (var _ = LambdaLogging.begin(log.scope, TestContext.of("req-1"))) {
+        try (var _ = LambdaLogging.begin(log.scope, context("req-1"))) {
             log.scope.correlationId("batch-level");
             MDC.put(LambdaLogging.CORRELATION_ID, "record-level");
             log.logger().info("record");
@@ -122,7 +123,7 @@ class LogInvocationTest {
     @Test
     void correlationIdSetThroughLambdaLoggingAppliesToTheRealEnvironment() {
         var real = new CapturedLog(LoggingConfig.defaults(), InvocationScope.LAMBDA);
-        try (var invocation = LambdaLogging.begin(TestContext.of("req-real"))) {
+        try (var invocation = LambdaLogging.begin(context("req-real"))) {
             LambdaLogging.correlationId("webhook-delivery-5");
             real.logger().info("queued");
             assertThat(invocation.requestId()).isEqualTo("req-real");
@@ -135,7 +136,7 @@ class LogInvocationTest {
 
     @Test
     void traceIdIsTheRootOfTheXrayHeader() {
-        var context = new TestContext("f", "1", "req-1", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1");
+        var context = TestContext.forFunction("f").version("1").requestId("req-1").xrayTraceId("Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1");
         try (var _ = LambdaLogging.begin(log.scope, context)) {
             log.logger().info("traced");
         }
@@ -147,7 +148,7 @@ class LogInvocationTest {
     void traceIdFallsBackToTheRuntimesSystemProperty() {
         var previous = System.getProperty(LambdaLogging.TRACE_HEADER_PROPERTY);
         System.setProperty(LambdaLogging.TRACE_HEADER_PROPERTY, "Root=1-aaaa-bbbb;Sampled=0");
-        try (var _ = LambdaLogging.begin(log.scope, TestContext.of("req-1"))) {
+        try (var _ = LambdaLogging.begin(log.scope, context("req-1"))) {
             log.logger().info("traced");
         } finally {
             if (previous == null) {
@@ -169,8 +170,8 @@ class LogInvocationTest {
 
     @Test
     void aLaterInvocationIsNotEndedByClosingAnEarlierOne() {
-        var first = LambdaLogging.begin(log.scope, TestContext.of("req-1"));
-        var second = LambdaLogging.begin(log.scope, TestContext.of("req-2"));
+        var first = LambdaLogging.begin(log.scope, context("req-1"));
+        var second = LambdaLogging.begin(log.scope, context("req-2"));
         first.close();
         log.logger().info("still in the second");
         second.close();
@@ -180,12 +181,16 @@ class LogInvocationTest {
 
     @Test
     void contextWithMissingValuesLeavesThoseFieldsOut() {
-        try (var _ = LambdaLogging.begin(log.scope, new TestContext(null, null, "req-1", null))) {
+        try (var _ = LambdaLogging.begin(log.scope, TestContext.forFunction(null).version(null).requestId("req-1"))) {
             log.logger().info("partial");
         }
 
         var line = log.line();
         assertThat(line.has("function_name")).isFalse();
         assertThat(line.get("function_request_id").asText()).isEqualTo("req-1");
+    }
+
+    private static TestContext context(String requestId) {
+        return TestContext.forFunction("builds-queue").version("7").requestId(requestId);
     }
 }

@@ -1,5 +1,6 @@
 package dev.offstage.shared.logging;
 
+import dev.offstage.testing.TestContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.AfterEach;
@@ -18,7 +19,7 @@ class LogTextFormatTest {
 
     @Test
     void textLineReadsTimeLevelRequestLoggerMessage() {
-        try (var _ = LambdaLogging.begin(log.scope, TestContext.of("req-1"))) {
+        try (var _ = LambdaLogging.begin(log.scope, TestContext.forFunction("builds-queue").version("7").requestId("req-1"))) {
             log.logger().info("queued build {}", 42);
         }
 

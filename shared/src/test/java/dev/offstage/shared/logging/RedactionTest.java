@@ -1,5 +1,6 @@
 package dev.offstage.shared.logging;
 
+import dev.offstage.testing.TestContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.UUID;
@@ -69,7 +70,7 @@ class RedactionTest {
         var secret = newSecret();
         Redaction.register(secret);
 
-        try (var _ = LambdaLogging.begin(log.scope, TestContext.of("req-1"))) {
+        try (var _ = LambdaLogging.begin(log.scope, TestContext.forFunction("builds-queue").version("7").requestId("req-1"))) {
             log.scope.correlationId("corr-" + secret);
             MDC.put("header_dump", "x-token-echo: " + secret);
             var failure = new IllegalStateException("GitHub rejected " + secret,
