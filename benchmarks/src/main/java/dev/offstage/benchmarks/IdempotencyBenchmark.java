@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -39,7 +40,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * What idempotency costs per message: a 10-message SQS batch processed through {@link Batch},
  * without idempotency (the baseline), and with every message's effect guarded by
  * {@link Idempotency} against dynalite, sequentially and in parallel on virtual threads; plus a
- * batch of duplicates (every key already completed), the case idempotency exists for.
+ * batch of duplicates (every key already completed), the case idempotency exists for, and one
+ * plain PutItem per message, the floor of any guard kept in DynamoDB.
  *
  * <p>Each batch uses fresh message ids, so every guarded message pays the full first-call price
  * (a conditional PutItem and an UpdateItem). Run with {@code scripts/bench-idempotency}.
@@ -57,6 +59,7 @@ public class IdempotencyBenchmark {
     private Emulators emulators;
     private AwsClients aws;
     private Idempotency idempotency;
+    private String table;
     private SQSEvent duplicates;
     private final AtomicLong batches = new AtomicLong();
 
@@ -64,7 +67,7 @@ public class IdempotencyBenchmark {
     public void start() throws Exception {
         emulators = Emulators.start();
         aws = AwsClients.from(Environment.of(emulators.environment()));
-        var table = "bench-idempotency-" + UUID.randomUUID();
+        table = "bench-idempotency-" + UUID.randomUUID();
         IdempotencyTable.create(aws.dynamoDb(), table);
         idempotency = new Idempotency(aws.dynamoDb(), IdempotencyConfig.of(table), Clock.systemUTC());
         duplicates = batch();
@@ -80,6 +83,16 @@ public class IdempotencyBenchmark {
     @Benchmark
     public SQSBatchResponse withoutIdempotency() throws Exception {
         return Batch.process(batch(), context(), BatchConfig.defaults(), message -> effect(message.getBody()));
+    }
+
+    /** One plain PutItem per message: the floor of any guard that records each message in DynamoDB. */
+    @Benchmark
+    public SQSBatchResponse onePutItemSequential() {
+        return Batch.process(batch(), context(), BatchConfig.defaults(), message -> {
+            var result = effect(message.getBody());
+            aws.dynamoDb().putItem(put -> put.tableName(table).item(Map.of(
+                    "id", AttributeValue.fromS("plain#" + message.getMessageId()), "data", AttributeValue.fromS(result))));
+        });
     }
 
     @Benchmark

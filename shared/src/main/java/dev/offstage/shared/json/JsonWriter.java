@@ -8,7 +8,7 @@ import java.util.Arrays;
  *
  * <p>{@link Json} is the mapper for objects; this writer exists because those lines are written
  * during a cold start, before anything else needs Jackson, and loading Jackson for them costs
- * more than the rest of logging together (measured: docs/performance-logging.md).
+ * more than the rest of logging together (measured: docs/performance.md).
  *
  * <p>Strings are escaped per RFC 8259: quotes, backslashes and control characters always, plus
  * U+2028/U+2029 and unpaired surrogates, so the output is valid JSON and valid UTF-8 whatever the
