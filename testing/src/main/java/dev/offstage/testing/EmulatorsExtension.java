@@ -1,6 +1,8 @@
 package dev.offstage.testing;
 
-import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.TestInstanceFactoryContext;
+import org.junit.jupiter.api.extension.TestInstancePreConstructCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -23,12 +25,22 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * (JUnit closes the root store). Tests share them, so each test uses its own table, queue or
  * bucket names ({@link #uniqueName(String)}).
  */
-public final class EmulatorsExtension implements BeforeAllCallback, ParameterResolver {
+public final class EmulatorsExtension implements TestInstancePreConstructCallback, BeforeEachCallback, ParameterResolver {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(EmulatorsExtension.class);
 
+    /**
+     * Starts the emulators before the first test instance is built (they are often a constructor
+     * parameter), per test rather than per class: when they cannot start (LocalStack without
+     * Docker), each test is reported skipped with the reason instead of failing.
+     */
     @Override
-    public void beforeAll(ExtensionContext context) {
+    public void preConstructTestInstance(TestInstanceFactoryContext factory, ExtensionContext context) {
+        emulators(context);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
         emulators(context);
     }
 
