@@ -153,7 +153,7 @@ final class ApplicationBuilder {
             }
             return functionName;
         });
-        var events = attempt(() -> events(properties));
+        var events = attempt(() -> events(properties, timeout == null ? 3 : timeout));
         var async = attempt(() -> {
             var own = properties.map("EventInvokeConfig").map(config -> asyncConfig(config, id, true));
             if (own.isPresent() && standaloneAsync.isPresent()) {
@@ -237,7 +237,7 @@ final class ApplicationBuilder {
         return resolved;
     }
 
-    private List<EventSource> events(PropertyMap properties) {
+    private List<EventSource> events(PropertyMap properties, int timeoutSeconds) {
         var events = properties.map("Events");
         if (events.isEmpty()) {
             return List.of();
@@ -250,7 +250,7 @@ final class ApplicationBuilder {
             var eventProperties = event.map("Properties").orElseGet(() -> new PropertyMap(Map.of(), evaluator, event.site("Properties")));
             switch (type) {
                 case "HttpApi" -> sources.add(httpApi(name, eventProperties));
-                case "SQS" -> sources.add(sqs(name, eventProperties));
+                case "SQS" -> sources.add(sqs(name, eventProperties, timeoutSeconds));
                 case "S3" -> sources.add(s3(name, eventProperties));
                 default -> LOG.warn("{}: event {} of type {} is not run by the local runtime", properties.site(), name, type);
             }
@@ -286,12 +286,19 @@ final class ApplicationBuilder {
         return new EventSource.HttpApi(name, path.get().equals("$default") ? "ANY" : upper, path.get());
     }
 
-    private EventSource.Sqs sqs(String name, PropertyMap properties) {
+    private EventSource.Sqs sqs(String name, PropertyMap properties, int timeoutSeconds) {
         var what = "SQS event '" + name + "'";
         var arn = properties.string("Queue").orElseThrow(() -> properties.site().problem(what + " has no Queue"));
         var queueId = resources.findByArn(arn, Set.of(StackResources.QUEUE))
                 .orElseThrow(() -> notInTemplate(properties, "Queue", what, arn, StackResources.QUEUE, "queue"));
-        var fifo = resources.isFifo(resources.get(queueId));
+        var queue = resources.get(queueId);
+        var fifo = resources.isFifo(queue);
+        var visibility = new PropertyMap(queue.properties(), evaluator, queue.site()).integer("VisibilityTimeout", 30);
+        if (visibility < timeoutSeconds) {
+            // Lambda refuses the mapping: a batch could become visible again while still being processed.
+            throw properties.site("Queue").problem(what + ": queue " + queueId + " has VisibilityTimeout " + visibility
+                    + " s, less than the function's Timeout of " + timeoutSeconds + " s; Lambda rejects such a mapping");
+        }
         var batchSize = properties.integer("BatchSize", 10, 1, fifo ? 10 : 10_000);
         var window = properties.integer("MaximumBatchingWindowInSeconds", 0, 0, 300);
         if (fifo && window > 0) {
@@ -374,6 +381,11 @@ final class ApplicationBuilder {
 
     private TemplateException notInTemplate(PropertyMap properties, String key, String what, String arn, String type, String noun) {
         var raw = properties.raw(key);
+        if (raw instanceof Map<?, ?> map && map.get(Intrinsics.REF) instanceof String target && resources.declares(target)
+                && resources.get(target).type().equals(type)) {
+            return properties.site(key).problem(what + " needs the " + noun + "'s ARN: write !GetAtt " + target
+                    + ".Arn (!Ref " + target + " gives its " + (type.equals(StackResources.QUEUE) ? "URL" : "name") + ")");
+        }
         if (raw instanceof Map<?, ?> map && map.get(Intrinsics.GET_ATT) instanceof List<?> getAtt && !getAtt.isEmpty()
                 && getAtt.getFirst() instanceof String target && resources.declares(target)) {
             return properties.site(key).problem(what + " refers to " + target + ", which is an " + resources.get(target).type()

@@ -141,6 +141,30 @@ class TemplateChecksTest {
     }
 
     @Test
+    void sqsEventGivenTheQueueUrlInsteadOfItsArnSaysSo() throws IOException {
+        assertThat(problem(template("""
+                Events:
+                  Work:
+                    Type: SQS
+                    Properties:
+                      Queue: !Ref Queue""", "Queue:\n  Type: AWS::SQS::Queue")))
+                .contains("SQS event 'Work' needs the queue's ARN: write !GetAtt Queue.Arn (!Ref Queue gives its URL)");
+    }
+
+    @Test
+    void queueVisibilityTimeoutShorterThanTheFunctionTimeoutIsRefused() throws IOException {
+        assertThat(problem(template("""
+                Timeout: 60
+                Events:
+                  Work:
+                    Type: SQS
+                    Properties:
+                      Queue: !GetAtt Queue.Arn""", "Queue:\n  Type: AWS::SQS::Queue")))
+                .contains("HelloFunction", "SQS event 'Work': queue Queue has VisibilityTimeout 30 s, less than the "
+                        + "function's Timeout of 60 s");
+    }
+
+    @Test
     void batchSizeAboveTenNeedsABatchingWindow() throws IOException {
         assertThat(problem(template("""
                 Events:
