@@ -6,7 +6,9 @@ import java.util.Map;
  * A resolved template: every resource under its logical id, with local physical names.
  *
  * @param stackName the stack name used to derive physical names ({@code <stack>-<LogicalId>...})
- * @param parameters parameter values after defaults and overrides
+ * @param parameters parameter values after defaults and overrides, as CloudFormation shows them:
+ *     lists joined with commas, {@code NoEcho} values as {@code ****} (functions still receive the
+ *     real value through their resolved environment)
  */
 public record Application(
         String stackName,
