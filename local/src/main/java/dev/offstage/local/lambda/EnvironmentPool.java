@@ -29,9 +29,7 @@ import org.slf4j.MDC;
  * when none is idle, and a call beyond the limit is throttled as Lambda throttles a synchronous
  * invoke (429 {@code TooManyRequestsException}), not queued.
  *
- * <p>Logs one line per invocation on {@code dev.offstage.local.lambda.Invocations} with the MDC
- * keys {@code function}, {@code request_id}, {@code trigger}, {@code outcome}, {@code duration_ms},
- * {@code error_type}, {@code cold_start} and {@code init_duration_ms}.
+ * <p>Logs one line per invocation (keys listed on {@link LambdaService}).
  */
 final class EnvironmentPool implements AutoCloseable {
 
@@ -96,30 +94,32 @@ final class EnvironmentPool implements AutoCloseable {
                 throw new IllegalStateException("The Lambda service is closed");
             }
             if (running >= limit) {
-                return log(throttled(requestId), trigger, Optional.empty());
+                return log(throttled(requestId), trigger, false, Optional.empty());
             }
             running++;
             environment = idle.pollLast();
         }
         var initDuration = Optional.<Duration>empty();
+        var cold = false;
         try {
             for (var attempt = 1; ; attempt++) {
                 if (environment == null) {
+                    cold = true;
                     environment = launch();
                     var init = environment.awaitInit(initLimit());
                     switch (init) {
                         case Init.Ready ready -> initDuration = Optional.of(ready.duration());
                         case Init.Failed failed -> {
-                            return log(initError(requestId, failed.error(), failed.document()), trigger, initDuration);
+                            return log(initError(requestId, failed.error(), failed.document()), trigger, cold, initDuration);
                         }
                         case Init.TimedOut timedOut -> {
-                            return log(timeout(requestId, Duration.ZERO, " while initialising"), trigger, initDuration);
+                            return log(timeout(requestId, Duration.ZERO, " while initialising"), trigger, cold, initDuration);
                         }
                     }
                 }
                 var result = environment.invoke(requestId, event, function.timeout(), functionArn, traceId());
                 if (result instanceof Result.NotDelivered notDelivered) {
-                    if (attempt == 1 && initDuration.isEmpty()) {
+                    if (attempt == 1 && !cold) {
                         // An idle environment died unnoticed (e.g. after a fatal error): Lambda would
                         // simply use a fresh one, and the event never reached the function.
                         discard(environment);
@@ -127,9 +127,9 @@ final class EnvironmentPool implements AutoCloseable {
                         continue;
                     }
                     return log(initError(requestId, ErrorDocument.of("Runtime.ExitError", notDelivered.reason()), null),
-                            trigger, initDuration);
+                            trigger, cold, initDuration);
                 }
-                return log(toInvocation(requestId, result, environment), trigger, initDuration);
+                return log(toInvocation(requestId, result, environment), trigger, cold, initDuration);
             }
         } finally {
             release(environment);
@@ -243,7 +243,7 @@ final class EnvironmentPool implements AutoCloseable {
         return true;
     }
 
-    private Invocation log(Invocation invocation, String trigger, Optional<Duration> initDuration) {
+    private Invocation log(Invocation invocation, String trigger, boolean cold, Optional<Duration> initDuration) {
         var previous = MDC.getCopyOfContextMap();
         try {
             MDC.put("function", invocation.functionLogicalId());
@@ -256,11 +256,12 @@ final class EnvironmentPool implements AutoCloseable {
             if (!invocation.succeeded()) {
                 MDC.put("error_type", invocation.errorType());
             }
-            MDC.put("cold_start", Boolean.toString(initDuration.isPresent()));
+            MDC.put("cold_start", Boolean.toString(cold));
             initDuration.ifPresent(duration -> MDC.put("init_duration_ms", Long.toString(duration.toMillis())));
             var message = invocation.functionLogicalId() + " " + invocation.outcome() + " in "
                     + invocation.duration().toMillis() + " ms"
-                    + initDuration.map(duration -> " (cold start, init " + duration.toMillis() + " ms)").orElse("")
+                    + (cold ? initDuration.map(duration -> " (cold start, init " + duration.toMillis() + " ms)")
+                            .orElse(" (cold start)") : "")
                     + (invocation.succeeded() ? "" : ": " + invocation.errorType() + ": " + firstLine(invocation.errorMessage()));
             if (invocation.succeeded()) {
                 INVOCATIONS.info(message);

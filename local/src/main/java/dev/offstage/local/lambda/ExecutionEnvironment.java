@@ -239,7 +239,8 @@ final class ExecutionEnvironment implements AutoCloseable {
                 break;
             }
         }
-        return new ErrorDocument(error.errorType(), error.errorMessage(), tail.subList(start, tail.size()));
+        var trace = tail.subList(start, tail.size()).stream().filter(line -> !line.isBlank()).toList();
+        return new ErrorDocument(error.errorType(), error.errorMessage(), trace);
     }
 
     /** The last output lines, once the pump has read what the process wrote (bounded wait). */

@@ -34,7 +34,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * function is capped by {@code ReservedConcurrentExecutions} when set, else by
  * {@link LambdaSettings#defaultConcurrency()}; beyond it, invocations are {@code THROTTLED}. A
  * function that exceeds its {@code Timeout} has its environment (and every process it started)
- * killed. Every invocation is logged (see {@link EnvironmentPool}).
+ * killed.
+ *
+ * <p>Logs one line per invocation on logger {@code dev.offstage.local.lambda.Invocations} (INFO
+ * for success, WARN otherwise) with the MDC keys {@code function}, {@code request_id},
+ * {@code trigger} (when given), {@code outcome}, {@code duration_ms}, {@code error_type},
+ * {@code cold_start} and {@code init_duration_ms}. What a function prints goes to the runtime's
+ * output: JSON lines untouched, other lines logged on {@code function.<LogicalId>} with the MDC
+ * key {@code function}.
  *
  * <p>Thread-safe. {@link #close()} kills every environment; environments also halt by themselves
  * when this JVM dies, however it dies.

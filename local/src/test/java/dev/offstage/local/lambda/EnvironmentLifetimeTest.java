@@ -39,7 +39,9 @@ class EnvironmentLifetimeTest {
     @Test
     void environmentsHaltWhenTheRuntimeIsKilledWithSigkill() throws Exception {
         var runtime = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), RuntimeThatDies.class.getName(), directory.toString())
+                // A killed runtime cannot delete its runtime directory: keep it in the test's.
+                "-Djava.io.tmpdir=" + directory, "-cp", System.getProperty("java.class.path"),
+                RuntimeThatDies.class.getName(), directory.toString())
                 .redirectErrorStream(true)
                 .start();
         long pid;

@@ -178,8 +178,9 @@ class LambdaServiceTest {
         assertThat(invocation.outcome()).isEqualTo(Outcome.INIT_ERROR);
         assertThat(invocation.errorType()).isEqualTo("java.lang.ExceptionInInitializerError");
         assertThat(invocation.errorMessage()).contains(FixtureFunctions.FIXTURES + "BrokenInitHandler");
-        assertThat(String.join("\n", invocation.stackTrace())).as(invocation.payloadText())
-                .contains("Missing required environment variable TABLE_NAME");
+        assertThat(invocation.stackTrace()).as(invocation.payloadText())
+                .contains("Caused by: java.lang.IllegalStateException: Missing required environment variable TABLE_NAME")
+                .noneMatch(String::isBlank);
     }
 
     @Test
@@ -246,6 +247,21 @@ class LambdaServiceTest {
                         .containsEntry("outcome", "FUNCTION_ERROR")
                         .containsEntry("error_type", "java.lang.IllegalStateException")
                         .containsKey("duration_ms"));
+    }
+
+    @Test
+    void initFailureIsLoggedAsAColdStart() {
+        RecordingLogs.clear();
+
+        var invocation = lambda.invoke("Missing", json("{}"), "HttpApi:Missing");
+
+        assertThat(RecordingLogs.lines())
+                .filteredOn(line -> line.logger().equals("dev.offstage.local.lambda.Invocations"))
+                .singleElement()
+                .satisfies(line -> assertThat(line.mdc())
+                        .containsEntry("request_id", invocation.requestId())
+                        .containsEntry("outcome", "INIT_ERROR")
+                        .containsEntry("cold_start", "true"));
     }
 
     @Test
