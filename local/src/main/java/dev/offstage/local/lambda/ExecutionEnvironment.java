@@ -1,0 +1,297 @@
+package dev.offstage.local.lambda;
+
+import dev.offstage.local.lambda.RuntimeApiServer.Answer;
+import dev.offstage.local.lambda.RuntimeApiServer.InitState;
+import dev.offstage.local.lambda.RuntimeApiServer.NotDelivered;
+import dev.offstage.local.lambda.bootstrap.Bootstrap;
+import dev.offstage.local.model.FunctionSpec;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One execution environment: a JVM running Lambda's runtime interface client against a Runtime API
+ * server of its own, for one function, one invocation at a time.
+ *
+ * <p>Lifecycle: {@link #launch} starts the process; {@link #awaitInit} waits until the runtime asks
+ * for work (or fails to); {@link #invoke} runs invocations; {@link #close} kills the process and
+ * its descendants. An environment that timed out, failed to initialise or exited is never
+ * {@link #reusable()} again.
+ */
+final class ExecutionEnvironment implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutionEnvironment.class);
+    private static final Duration EXIT_WAIT = Duration.ofSeconds(5);
+    private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(1);
+
+    /** How initialisation ended. */
+    sealed interface Init {
+        record Ready(Duration duration) implements Init {}
+
+        /** {@code error} says why, in Lambda's error format. */
+        record Failed(ErrorDocument error, byte[] document) implements Init {}
+
+        record TimedOut(Duration limit) implements Init {}
+    }
+
+    /** How one invocation ended, before it becomes an {@link Invocation}. */
+    sealed interface Result {
+        record Answered(Answer answer, Duration duration) implements Result {}
+
+        /** The deadline passed; the environment has been killed. */
+        record TimedOut(Duration duration) implements Result {}
+
+        /** The environment died before the runtime took the event: the function never saw it. */
+        record NotDelivered(String reason) implements Result {}
+    }
+
+    private final FunctionSpec function;
+    private final Process process;
+    private final RuntimeApiServer server;
+    private final FunctionOutput output;
+    private final Thread outputPump;
+    private final Instant launchedAt;
+    private volatile boolean killed;
+
+    private ExecutionEnvironment(FunctionSpec function, Process process, RuntimeApiServer server, FunctionOutput output,
+            Instant launchedAt) {
+        this.function = function;
+        this.process = process;
+        this.server = server;
+        this.output = output;
+        this.launchedAt = launchedAt;
+        this.outputPump = Thread.ofVirtual().name("output-" + function.logicalId() + "-" + process.pid())
+                .start(() -> output.pump(process.getInputStream()));
+        Thread.ofVirtual().name("exit-" + function.logicalId() + "-" + process.pid()).start(this::reportExit);
+    }
+
+    /**
+     * Starts the process: this JVM's {@code java} with Lambda's JVM options, the runtime's jars
+     * then the function's code on the class path, in the function's task root, with exactly
+     * {@code variables} plus {@code AWS_LAMBDA_RUNTIME_API} as its environment.
+     */
+    static ExecutionEnvironment launch(FunctionSpec function, FunctionCode code, LambdaJavaRuntime runtime,
+            Map<String, String> variables, PrintStream jsonOutput) {
+        var server = RuntimeApiServer.start();
+        try {
+            var classpath = new ArrayList<Path>(runtime.classpath());
+            classpath.addAll(code.classpath());
+            var command = new ArrayList<String>();
+            command.add(runtime.java().toString());
+            command.addAll(jvmOptions(function, runtime));
+            command.add("-cp");
+            command.add(classpath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
+            command.add(Bootstrap.class.getName());
+            command.add(function.handler());
+            var builder = new ProcessBuilder(command)
+                    .directory(code.classes().toFile())
+                    .redirectErrorStream(true);
+            builder.environment().clear();
+            builder.environment().putAll(variables);
+            builder.environment().put("AWS_LAMBDA_RUNTIME_API", server.address());
+            var launchedAt = Instant.now();
+            var process = builder.start();
+            LOG.debug("Started an execution environment for {} (pid {}, Runtime API {})",
+                    function.logicalId(), process.pid(), server.address());
+            return new ExecutionEnvironment(function, process, server,
+                    new FunctionOutput(function.logicalId(), jsonOutput), launchedAt);
+        } catch (IOException e) {
+            server.close();
+            throw new UncheckedIOException("Cannot start an execution environment for " + function.logicalId(), e);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The options of Lambda's {@code java25} runtime: C1 only and class data sharing for fast
+     * starts, the serial collector, a heap of 85% of the function's memory.
+     */
+    static List<String> jvmOptions(FunctionSpec function, LambdaJavaRuntime runtime) {
+        return List.of(
+                "-XX:+TieredCompilation",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Xshare:auto",
+                "-XX:MaxHeapSize=" + Math.max(16, function.memoryMb() * 85 / 100) + "m",
+                "-Djava.net.preferIPv4Stack=true",
+                // The RIC loads its JNI client with System.load, a restricted method since Java 22.
+                "--enable-native-access=ALL-UNNAMED",
+                "-D" + LambdaJavaRuntime.NATIVE_LIBRARY_PROPERTY + "=" + runtime.nativeLibrary());
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** True while the environment can take another invocation. */
+    boolean reusable() {
+        return !killed && process.isAlive();
+    }
+
+    /**
+     * Waits until the runtime has loaded the handler and asks for its first event. On failure or
+     * after {@code limit}, the environment is killed.
+     */
+    Init awaitInit(Duration limit) {
+        try {
+            var state = server.init().get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            return switch (state) {
+                case InitState.Ready ignored -> new Init.Ready(Duration.between(launchedAt, Instant.now()));
+                case InitState.Failed failed -> {
+                    kill();
+                    var error = ErrorDocument.parse(failed.document(), failed.errorTypeHeader());
+                    yield new Init.Failed(error.stackTrace().isEmpty() ? withLoggedTrace(error) : error, failed.document());
+                }
+                case InitState.Exited exited -> {
+                    var error = exitError(exited.reason());
+                    yield new Init.Failed(error, error.toJson());
+                }
+            };
+        } catch (TimeoutException e) {
+            kill();
+            return new Init.TimedOut(limit);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Init state failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            kill();
+            throw new IllegalStateException("Interrupted while " + function.logicalId() + " was initialising", e);
+        }
+    }
+
+    /**
+     * Runs one invocation: the runtime gets the event with a deadline {@code timeout} from the
+     * moment it takes it; if no answer comes by then, the environment is killed.
+     */
+    Result invoke(String requestId, byte[] event, Duration timeout, String functionArn, String traceId) {
+        var pending = server.submit(requestId, event, timeout, functionArn, traceId);
+        Instant deadline;
+        try {
+            // A warm runtime is already waiting in /invocation/next; the bound only guards against a wedged one.
+            deadline = pending.deadline.get(timeout.plus(EXIT_WAIT).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof NotDelivered notDelivered) {
+                return new Result.NotDelivered(notDelivered.getMessage());
+            }
+            throw new IllegalStateException("Hand-off failed", e.getCause());
+        } catch (TimeoutException e) {
+            kill();
+            return new Result.NotDelivered("the runtime did not ask for the event");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            kill();
+            throw new IllegalStateException("Interrupted while invoking " + function.logicalId(), e);
+        }
+        var handedOver = deadline.minus(timeout);
+        try {
+            var wait = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
+            var answer = pending.answer.get(wait, TimeUnit.MILLISECONDS);
+            if (answer instanceof Answer.Exited) {
+                kill();
+            }
+            return new Result.Answered(answer, Duration.between(handedOver, Instant.now()));
+        } catch (TimeoutException e) {
+            // Lambda stops a timed-out environment: whatever the function was doing (and any process it
+            // started) dies with it, and the next invocation starts a fresh one.
+            kill();
+            return new Result.TimedOut(Duration.between(handedOver, Instant.now()));
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Answer failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            kill();
+            throw new IllegalStateException("Interrupted while invoking " + function.logicalId(), e);
+        }
+    }
+
+    /** The error of an environment that exited on its own, with its last output lines. */
+    ErrorDocument exitError(String reason) {
+        var tail = drainedOutput();
+        var message = tail.isEmpty() ? reason : reason + "; last output:\n" + String.join("\n", tail);
+        return ErrorDocument.of("Runtime.ExitError", message);
+    }
+
+    /**
+     * The RIC posts its init error without a stack trace but logs the whole fault (message, type,
+     * trace with the root cause) just before: the caller gets those lines as the trace.
+     */
+    private ErrorDocument withLoggedTrace(ErrorDocument error) {
+        var tail = drainedOutput();
+        var start = 0;
+        for (int i = tail.size() - 1; i >= 0; i--) {
+            if (!error.errorMessage().isEmpty() && tail.get(i).startsWith(error.errorMessage())) {
+                start = i;
+                break;
+            }
+        }
+        var trace = tail.subList(start, tail.size()).stream().filter(line -> !line.isBlank()).toList();
+        return new ErrorDocument(error.errorType(), error.errorMessage(), trace);
+    }
+
+    /** The last output lines, once the pump has read what the process wrote (bounded wait). */
+    private List<String> drainedOutput() {
+        try {
+            outputPump.join(OUTPUT_DRAIN);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return output.tail();
+    }
+
+    /** Kills the process and everything it started, at once (SIGKILL), as Lambda does. */
+    void kill() {
+        killed = true;
+        // Descendants first: once the JVM is gone, they are re-parented and can no longer be found.
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    @Override
+    public void close() {
+        kill();
+        try {
+            process.onExit().get(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Execution environment of {} (pid {}) did not stop within {}", function.logicalId(), process.pid(),
+                    EXIT_WAIT);
+        } finally {
+            server.close();
+        }
+    }
+
+    private void reportExit() {
+        try {
+            var status = process.waitFor();
+            try {
+                outputPump.join(OUTPUT_DRAIN);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            // Lambda's wording; 137 is SIGKILL (128 + 9).
+            var reason = "Runtime exited with error: " + (status > 128 ? "signal " + (status - 128) : "exit status " + status);
+            if (!killed) {
+                LOG.debug("Execution environment of {} (pid {}) exited: {}", function.logicalId(), process.pid(), reason);
+            }
+            server.environmentExited(reason);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.offstage.local.lambda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class FunctionOutputTest {
+
+    private static final String JSON_LINE =
+            "{\"level\":\"INFO\",\"function\":\"offstage-posts\",\"message\":\"scored\",\"request_id\":\"r-1\"}";
+
+    @Test
+    void jsonLinesPassThroughUntouchedAndTextLinesAreLoggedUnderTheFunction() {
+        RecordingLogs.clear();
+        var json = new ByteArrayOutputStream();
+        var output = new FunctionOutput("Posts", new PrintStream(json, true, StandardCharsets.UTF_8));
+
+        output.pump(new ByteArrayInputStream((JSON_LINE + "\nplain println {}\n\n").getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(json.toString(StandardCharsets.UTF_8)).isEqualTo(JSON_LINE + System.lineSeparator());
+        assertThat(RecordingLogs.lines()).singleElement().satisfies(line -> {
+            assertThat(line.logger()).isEqualTo("function.Posts");
+            assertThat(line.message()).isEqualTo("plain println {}");
+            assertThat(line.mdc()).containsEntry("function", "Posts");
+        });
+        assertThat(output.tail()).containsExactly(JSON_LINE, "plain println {}", "");
+    }
+}
