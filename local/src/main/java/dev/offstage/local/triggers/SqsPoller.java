@@ -10,13 +10,16 @@ import dev.offstage.shared.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +39,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  *   <li>Batches: up to {@code BatchSize} messages. SQS returns at most 10 per receive, so with a
  *       {@code MaximumBatchingWindowInSeconds} the mapping keeps receiving until the batch is full
  *       or the window (counted from the first message) has passed; without a window, one receive
- *       makes a batch. A batch also stays under Lambda's 6 MB invocation payload.</li>
+ *       makes a batch. A batch also stays under Lambda's 6 MB invocation payload. As Lambda does,
+ *       starting refuses a queue whose visibility timeout is shorter than the function's timeout.</li>
  *   <li>Outcome: on success every message is deleted — or, with {@code ReportBatchItemFailures},
  *       every message but those in {@code batchItemFailures} (a malformed partial response fails
  *       the whole batch). A function error, timeout or init error deletes nothing; a throttled
@@ -103,7 +107,8 @@ public final class SqsPoller implements AutoCloseable {
     /**
      * Starts every enabled SQS event source mapping of the application.
      *
-     * @throws IllegalArgumentException when a mapping names a queue the application does not declare
+     * @throws IllegalArgumentException when a mapping names a queue the application does not declare, or
+     *     a queue's visibility timeout is shorter than its function's timeout (Lambda rejects that mapping)
      * @throws software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException when a queue has not been created
      */
     public static SqsPoller start(Application application, Invoker invoker, SqsClient sqs, Options options) {
@@ -126,8 +131,18 @@ public final class SqsPoller implements AutoCloseable {
                             + source.name() + " names queue " + source.queueLogicalId() + ", which the template does not declare");
                 }
                 var url = sqs.getQueueUrl(request -> request.queueName(queue.name())).queueUrl();
-                var arn = sqs.getQueueAttributes(request -> request.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
-                        .attributes().get(QueueAttributeName.QUEUE_ARN);
+                var attributes = sqs.getQueueAttributes(request -> request.queueUrl(url)
+                        .attributeNames(QueueAttributeName.QUEUE_ARN, QueueAttributeName.VISIBILITY_TIMEOUT)).attributes();
+                var arn = attributes.get(QueueAttributeName.QUEUE_ARN);
+                var visibilityTimeout = Duration.ofSeconds(Long.parseLong(attributes.get(QueueAttributeName.VISIBILITY_TIMEOUT)));
+                if (visibilityTimeout.compareTo(function.timeout()) < 0) {
+                    threads.shutdownNow();
+                    // Lambda refuses such a mapping: a batch could reappear on the queue while the function still runs.
+                    throw new IllegalArgumentException("Function " + function.logicalId() + ": SQS event " + source.name()
+                            + ": queue " + queue.name() + " has a visibility timeout of " + visibilityTimeout.toSeconds()
+                            + " s, less than the function's timeout of " + function.timeout().toSeconds()
+                            + " s; Lambda rejects this event source mapping");
+                }
                 mappings.add(new Mapping(function, source, queue, url, arn, region, invoker, sqs, options, threads));
             }
         }
@@ -229,7 +244,7 @@ public final class SqsPoller implements AutoCloseable {
                             inFlight.release();
                         }
                     });
-                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                } catch (RejectedExecutionException closing) {
                     inFlight.release();
                     return;
                 }
@@ -237,13 +252,16 @@ public final class SqsPoller implements AutoCloseable {
         }
 
         private List<Message> gather() {
-            var batch = new ArrayList<Message>();
-            batch.addAll(receive(Math.min(MAX_PER_RECEIVE, source.batchSize()), options.longPollWait()));
+            // By message id: a window longer than the visibility timeout can receive a message again,
+            // and only its newest receipt handle deletes it.
+            var batch = new LinkedHashMap<String, Message>();
+            receive(Math.min(MAX_PER_RECEIVE, source.batchSize()), options.longPollWait())
+                    .forEach(message -> batch.put(message.messageId(), message));
             if (batch.isEmpty() || source.maximumBatchingWindow().isZero()) {
-                return batch;
+                return List.copyOf(batch.values());
             }
             var deadline = System.nanoTime() + source.maximumBatchingWindow().toNanos();
-            long bytes = batchBytes(batch);
+            long bytes = batchBytes(batch.values());
             while (batch.size() < source.batchSize() && !stopping()) {
                 var remaining = deadline - System.nanoTime();
                 var fits = (int) ((MAX_PAYLOAD_BYTES - bytes) / MAX_MESSAGE_BYTES);
@@ -253,11 +271,13 @@ public final class SqsPoller implements AutoCloseable {
                 }
                 // SQS waits in whole seconds: round the rest of the window up rather than poll in a busy loop.
                 var wait = Duration.ofSeconds(Math.min(20, (remaining + 999_999_999L) / 1_000_000_000L));
-                var more = receive(wanted, wait);
-                batch.addAll(more);
-                bytes += batchBytes(more);
+                for (var message : receive(wanted, wait)) {
+                    if (batch.put(message.messageId(), message) == null) {
+                        bytes += batchBytes(List.of(message));
+                    }
+                }
             }
-            return batch;
+            return List.copyOf(batch.values());
         }
 
         private List<Message> receive(int count, Duration wait) {
@@ -343,7 +363,7 @@ public final class SqsPoller implements AutoCloseable {
             }
         }
 
-        private static long batchBytes(List<Message> messages) {
+        private static long batchBytes(Collection<Message> messages) {
             return messages.stream().mapToLong(message -> message.body().getBytes(StandardCharsets.UTF_8).length).sum();
         }
 

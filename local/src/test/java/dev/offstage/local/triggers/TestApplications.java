@@ -25,8 +25,12 @@ final class TestApplications {
     }
 
     static FunctionSpec function(String logicalId, AsyncConfig async, EventSource... events) {
+        return function(logicalId, Duration.ofSeconds(1), async, events);
+    }
+
+    static FunctionSpec function(String logicalId, Duration timeout, AsyncConfig async, EventSource... events) {
         return new FunctionSpec(logicalId, "offstage-test-" + logicalId, "example.Handler", Path.of("."), "java25",
-                512, Duration.ofSeconds(30), Map.of(), OptionalInt.empty(), List.of(events), async);
+                512, timeout, Map.of(), OptionalInt.empty(), List.of(events), async);
     }
 
     static Application application(List<FunctionSpec> functions, List<QueueSpec> queues, List<BucketSpec> buckets) {
