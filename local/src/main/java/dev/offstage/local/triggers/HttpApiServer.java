@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -41,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class HttpApiServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpApiServer.class);
+    private static final Set<String> FRAMING_HEADERS = Set.of("content-length", "transfer-encoding", "connection");
 
     /**
      * API Gateway's limits for HTTP APIs.
@@ -201,7 +203,10 @@ public final class HttpApiServer implements AutoCloseable {
     private static void send(HttpExchange exchange, HttpApiResponse response, String requestId) throws IOException {
         var headers = exchange.getResponseHeaders();
         for (var header : response.headers()) {
-            headers.add(header.getKey(), header.getValue());
+            // API Gateway frames the response itself: a function's framing headers do not pass.
+            if (!FRAMING_HEADERS.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+                headers.add(header.getKey(), header.getValue());
+            }
         }
         headers.set("apigw-requestid", requestId);
         var bodyless = exchange.getRequestMethod().equalsIgnoreCase("HEAD")

@@ -93,10 +93,12 @@ public final class SqsPoller implements AutoCloseable {
 
     private final List<Mapping> mappings;
     private final ExecutorService threads;
+    private final Options options;
 
-    private SqsPoller(List<Mapping> mappings, ExecutorService threads) {
+    private SqsPoller(List<Mapping> mappings, ExecutorService threads, Options options) {
         this.mappings = mappings;
         this.threads = threads;
+        this.options = options;
     }
 
     /** Starts every enabled SQS event source mapping of the application with Lambda's defaults. */
@@ -152,7 +154,7 @@ public final class SqsPoller implements AutoCloseable {
                     .addKeyValue("batchSize", mapping.source.batchSize()).addKeyValue("concurrency", mapping.concurrency)
                     .log("Polling {} for {}", mapping.queue.name(), mapping.function.logicalId());
         }
-        return new SqsPoller(List.copyOf(mappings), threads);
+        return new SqsPoller(List.copyOf(mappings), threads, options);
     }
 
     /** Stops polling; batches in flight finish (up to {@link Options#stopTimeout()}). Idempotent. */
@@ -160,7 +162,7 @@ public final class SqsPoller implements AutoCloseable {
     public void close() {
         mappings.forEach(Mapping::stop);
         threads.shutdown();
-        var timeout = mappings.isEmpty() ? Duration.ZERO : mappings.getFirst().options.stopTimeout();
+        var timeout = options.stopTimeout();
         try {
             if (!threads.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("SQS batches still in flight after {} ms; their messages return after the visibility timeout",

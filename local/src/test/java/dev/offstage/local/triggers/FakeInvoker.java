@@ -1,5 +1,6 @@
 package dev.offstage.local.triggers;
 
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import dev.offstage.local.lambda.Invocation;
 import dev.offstage.local.lambda.Invoker;
@@ -26,6 +27,8 @@ final class FakeInvoker implements Invoker {
     interface Handler {
         Object handle(String eventJson) throws Exception;
     }
+
+    private static final Map<Class<?>, PojoSerializer<?>> SERIALIZERS = new ConcurrentHashMap<>();
 
     private final Map<String, Handler> handlers = new ConcurrentHashMap<>();
     private final Map<String, BlockingQueue<String>> events = new ConcurrentHashMap<>();
@@ -74,8 +77,12 @@ final class FakeInvoker implements Invoker {
     }
 
     /** The event JSON read into Lambda's event class by the runtime's own serializers, as the RIC reads it. */
+    @SuppressWarnings("unchecked")
     static <T> T asLambdaEvent(String eventJson, Class<T> type) {
-        return LambdaEventSerializers.serializerFor(type, FakeInvoker.class.getClassLoader()).fromJson(eventJson);
+        // Building a serializer takes a while the first time: tests with short visibility timeouts must not wait on it.
+        var serializer = (PojoSerializer<T>) SERIALIZERS.computeIfAbsent(type,
+                eventType -> LambdaEventSerializers.serializerFor(eventType, FakeInvoker.class.getClassLoader()));
+        return serializer.fromJson(eventJson);
     }
 
     static Invocation throttled() {

@@ -26,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.SdkBytes;
@@ -45,6 +46,11 @@ class SqsPollerTest {
     private final FakeInvoker invoker = new FakeInvoker();
     private final List<SqsPoller> pollers = new ArrayList<>();
 
+    @BeforeAll
+    static void warmUpTheEventSerializer() {
+        FakeInvoker.asLambdaEvent("{\"Records\":[]}", SQSEvent.class);
+    }
+
     SqsPollerTest(Emulators emulators) {
         sqs = AwsClients.from(Environment.of(emulators.environment())).sqs();
     }
@@ -57,9 +63,9 @@ class SqsPollerTest {
     /** A queue with a dead-letter queue after {@code maxReceiveCount} receives. */
     private record Queues(QueueSpec spec, String url, String arn, String deadLetterUrl) {}
 
-    /** Queues that redeliver a failed message after 1 s, so that retries take seconds. */
+    /** Queues that redeliver a failed message after 2 s, so that retries take seconds. */
     private Queues retryingQueues(int maxReceiveCount) {
-        return queues(maxReceiveCount, 1);
+        return queues(maxReceiveCount, 2);
     }
 
     /** Queues whose messages do not reappear within a test (30 s visibility timeout). */
@@ -320,5 +326,40 @@ class SqsPollerTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Worker").hasMessageContaining(queues.spec().name())
                 .hasMessageContaining("30 s").hasMessageContaining("60 s");
+    }
+
+    @Test
+    void fifoMessageAfterAFailedOneOfItsGroupIsKeptSoTheGroupStaysInOrder() throws Exception {
+        var name = EmulatorsExtension.uniqueName("ordered") + ".fifo";
+        var url = sqs.createQueue(request -> request.queueName(name).attributes(Map.of(
+                QueueAttributeName.FIFO_QUEUE, "true",
+                QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "true",
+                QueueAttributeName.VISIBILITY_TIMEOUT, "2"))).queueUrl();
+        var spec = new QueueSpec("Work", name, true, true, Duration.ofSeconds(2), Duration.ofDays(4), Optional.empty());
+        var batches = new java.util.concurrent.ConcurrentLinkedQueue<List<String>>();
+        invoker.on("Worker", json -> {
+            var event = FakeInvoker.asLambdaEvent(json, SQSEvent.class);
+            batches.add(bodies(event));
+            // The first time, the function wrongly reports only a-1 although it skipped a-2 too.
+            var failures = new ArrayList<SQSBatchResponse.BatchItemFailure>();
+            if (batches.size() == 1) {
+                event.getRecords().stream().filter(message -> message.getBody().equals("a-1")).forEach(
+                        message -> failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId())));
+            }
+            return new SQSBatchResponse(failures);
+        });
+        for (var body : List.of("a-1", "a-2", "b-1")) {
+            sqs.sendMessage(request -> request.queueUrl(url).messageBody(body).messageGroupId(body.substring(0, 1)));
+        }
+        var source = new EventSource.Sqs("Work", "Work", 10, Duration.ZERO, true, OptionalInt.empty(), true);
+
+        start(application(List.of(function("Worker", source)), List.of(spec), List.of()));
+
+        var first = nextBatch(WAIT);
+        var second = nextBatch(WAIT);
+        assertThat(bodies(first)).containsExactly("a-1", "a-2", "b-1");
+        assertThat(bodies(second)).containsExactly("a-1", "a-2");
+        assertThat(first.getRecords().getFirst().getAttributes()).containsEntry("MessageGroupId", "a")
+                .containsKeys("SequenceNumber", "MessageDeduplicationId");
     }
 }
