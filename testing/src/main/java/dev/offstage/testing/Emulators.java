@@ -3,6 +3,7 @@ package dev.offstage.testing;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * AWS services for tests, benchmarks and the local runtime: DynamoDB, SQS and S3 on loopback.
@@ -32,6 +33,15 @@ public interface Emulators extends AutoCloseable {
             default -> throw new IllegalStateException(
                     "OFFSTAGE_TEST_BACKEND must be 'local' or 'localstack', was '" + backend + "'");
         };
+    }
+
+    /**
+     * Starts the local backend (dynalite, ElasticMQ, S3Proxy) whatever {@code OFFSTAGE_TEST_BACKEND}
+     * says, with S3Proxy telling {@code s3Listener} about every object created or removed through
+     * the S3 API — the hook the local runtime turns into S3 event notifications.
+     */
+    static Emulators startLocal(S3ObjectListener s3Listener) {
+        return LocalEmulators.start(Optional.of(s3Listener));
     }
 
     /** {@code local} or {@code localstack}. */

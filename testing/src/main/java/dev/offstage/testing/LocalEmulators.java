@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,7 @@ import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.blobstore.BlobStore;
 
 /**
  * dynalite (a Node.js process), ElasticMQ and S3Proxy (both in this JVM), each on a free
@@ -47,6 +49,11 @@ final class LocalEmulators implements Emulators {
     }
 
     static LocalEmulators start() {
+        return start(Optional.empty());
+    }
+
+    /** Starts them, S3Proxy telling {@code s3Listener} (when given) about every object created or removed. */
+    static LocalEmulators start(Optional<S3ObjectListener> s3Listener) {
         // dynalite starts in its own process while the two in-JVM servers start here.
         var dynalite = CompletableFuture.supplyAsync(LocalEmulators::startDynalite);
         SQSRestServer elasticMq = null;
@@ -58,7 +65,7 @@ final class LocalEmulators implements Emulators {
                     .withAWSAccountId(ACCOUNT_ID)
                     .start();
             var sqsPort = elasticMq.waitUntilStarted().localAddress().getPort();
-            s3Proxy = startS3Proxy();
+            s3Proxy = startS3Proxy(s3Listener);
             var started = dynalite.get(START_TIMEOUT_SECONDS + 5, TimeUnit.SECONDS);
             return new LocalEmulators(started.process(), started.endpoint(), elasticMq,
                     URI.create("http://127.0.0.1:" + sqsPort), s3Proxy,
@@ -123,12 +130,13 @@ final class LocalEmulators implements Emulators {
         }
     }
 
-    private static S3Proxy startS3Proxy() throws Exception {
+    private static S3Proxy startS3Proxy(Optional<S3ObjectListener> s3Listener) throws Exception {
         var properties = new Properties();
         properties.setProperty("jclouds.identity", "offstage");
         properties.setProperty("jclouds.credential", "offstage-secret");
+        var blobStore = BlobStores.create("transient", properties);
         var proxy = S3Proxy.builder()
-                .blobStore(BlobStores.create("transient", properties))
+                .blobStore(s3Listener.<BlobStore>map(listener -> new NotifyingBlobStore(blobStore, listener)).orElse(blobStore))
                 // Both signature versions, as AWS accepts them: the SDK signs with v4, old tools with v2.
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "offstage", "offstage-secret")
                 .endpoint(URI.create("http://127.0.0.1:0"))

@@ -1,5 +1,6 @@
 package dev.offstage.local.lambda;
 
+import dev.offstage.testing.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -15,17 +16,17 @@ class FunctionOutputTest {
 
     @Test
     void jsonLinesPassThroughUntouchedAndTextLinesAreLoggedUnderTheFunction() {
-        RecordingLogs.clear();
+        LogCapture.start();
         var json = new ByteArrayOutputStream();
         var output = new FunctionOutput("Posts", new PrintStream(json, true, StandardCharsets.UTF_8));
 
         output.pump(new ByteArrayInputStream((JSON_LINE + "\nplain println {}\n\n").getBytes(StandardCharsets.UTF_8)));
 
         assertThat(json.toString(StandardCharsets.UTF_8)).isEqualTo(JSON_LINE + System.lineSeparator());
-        assertThat(RecordingLogs.lines()).singleElement().satisfies(line -> {
+        assertThat(LogCapture.lines()).singleElement().satisfies(line -> {
             assertThat(line.logger()).isEqualTo("function.Posts");
             assertThat(line.message()).isEqualTo("plain println {}");
-            assertThat(line.mdc()).containsEntry("function", "Posts");
+            assertThat(line.fields()).containsEntry("function", "Posts");
         });
         assertThat(output.tail()).containsExactly(JSON_LINE, "plain println {}", "");
     }

@@ -1,5 +1,7 @@
 package dev.offstage.local.lambda;
 
+import dev.offstage.testing.LogCapture;
+import dev.offstage.testing.LogCapture.LogLine;
 import static dev.offstage.local.lambda.FixtureFunctions.function;
 import static dev.offstage.local.lambda.FixtureFunctions.withEnvironment;
 import static dev.offstage.local.lambda.FixtureFunctions.withReservedConcurrency;
@@ -233,14 +235,14 @@ class LambdaServiceTest {
 
     @Test
     void everyInvocationIsLoggedWithItsFunctionTriggerOutcomeAndDuration() {
-        RecordingLogs.clear();
+        LogCapture.start();
 
         var invocation = lambda.invoke("Failing", json("{\"reason\":\"logged\"}"), "SQS:Posts");
 
-        assertThat(RecordingLogs.lines())
+        assertThat(LogCapture.lines())
                 .filteredOn(line -> line.logger().equals("dev.offstage.local.lambda.Invocations"))
                 .singleElement()
-                .satisfies(line -> assertThat(line.mdc())
+                .satisfies(line -> assertThat(line.fields())
                         .containsEntry("function", "Failing")
                         .containsEntry("request_id", invocation.requestId())
                         .containsEntry("trigger", "SQS:Posts")
@@ -251,14 +253,14 @@ class LambdaServiceTest {
 
     @Test
     void initFailureIsLoggedAsAColdStart() {
-        RecordingLogs.clear();
+        LogCapture.start();
 
         var invocation = lambda.invoke("Missing", json("{}"), "HttpApi:Missing");
 
-        assertThat(RecordingLogs.lines())
+        assertThat(LogCapture.lines())
                 .filteredOn(line -> line.logger().equals("dev.offstage.local.lambda.Invocations"))
                 .singleElement()
-                .satisfies(line -> assertThat(line.mdc())
+                .satisfies(line -> assertThat(line.fields())
                         .containsEntry("request_id", invocation.requestId())
                         .containsEntry("outcome", "INIT_ERROR")
                         .containsEntry("cold_start", "true"));
@@ -266,17 +268,17 @@ class LambdaServiceTest {
 
     @Test
     void functionOutputLinesAreTaggedWithTheFunction() throws InterruptedException {
-        RecordingLogs.clear();
+        LogCapture.start();
 
         var invocation = lambda.invoke("WarmEcho", json("{}"));
 
         awaitLogLine("echo handled " + invocation.requestId());
-        assertThat(RecordingLogs.lines())
+        assertThat(LogCapture.lines())
                 .filteredOn(line -> line.message().equals("echo handled " + invocation.requestId()))
                 .singleElement()
                 .satisfies(line -> {
                     assertThat(line.logger()).isEqualTo("function.WarmEcho");
-                    assertThat(line.mdc()).containsEntry("function", "WarmEcho");
+                    assertThat(line.fields()).containsEntry("function", "WarmEcho");
                 });
     }
 
@@ -287,7 +289,7 @@ class LambdaServiceTest {
     /** Output is pumped on its own thread: it may land just after the invocation returns. */
     private static void awaitLogLine(String message) throws InterruptedException {
         var deadline = Instant.now().plusSeconds(10);
-        while (RecordingLogs.lines().stream().noneMatch(line -> line.message().equals(message))) {
+        while (LogCapture.lines().stream().noneMatch(line -> line.message().equals(message))) {
             assertThat(Instant.now()).as("log line '%s' within 10 s", message).isBefore(deadline);
             Thread.sleep(POLL_INTERVAL);
         }

@@ -1,5 +1,6 @@
 package dev.offstage.local.lambda;
 
+import dev.offstage.testing.LogCapture;
 import static dev.offstage.local.lambda.FixtureFunctions.FIXTURES;
 import static dev.offstage.local.lambda.FixtureFunctions.function;
 import static dev.offstage.local.lambda.FixtureFunctions.withEnvironment;
@@ -75,15 +76,15 @@ class LambdaServiceValidationTest {
         try (var lambda = LambdaService.create(application, FixtureFunctions.platformEnvironment(),
                 LambdaSettings.defaults())) {
             lambda.initializeAll();
-            RecordingLogs.clear();
+            LogCapture.start();
 
             var invocation = lambda.invoke("Echo", "{}".getBytes(StandardCharsets.UTF_8));
 
             assertThat(invocation.outcome()).isEqualTo(Outcome.SUCCESS);
-            assertThat(RecordingLogs.lines())
+            assertThat(LogCapture.lines())
                     .filteredOn(line -> line.logger().equals("dev.offstage.local.lambda.Invocations"))
                     .singleElement()
-                    .satisfies(line -> assertThat(line.mdc()).containsEntry("cold_start", "false"));
+                    .satisfies(line -> assertThat(line.fields()).containsEntry("cold_start", "false"));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.offstage.shared.batch;
 
+import dev.offstage.testing.LogCapture;
 import static dev.offstage.shared.batch.TestEvents.failedIds;
 import static dev.offstage.shared.batch.TestEvents.fifoBatch;
 import static dev.offstage.shared.batch.TestEvents.messageIds;
@@ -22,7 +23,7 @@ class BatchDeadlineTest {
 
     @BeforeEach
     void startRecording() {
-        RecordingLogs.clear();
+        LogCapture.start();
     }
 
     @Test
@@ -39,7 +40,7 @@ class BatchDeadlineTest {
 
         assertThat(handler.handled()).containsExactly(ids.get(0));
         assertThat(failedIds(response)).containsExactly(ids.get(1), ids.get(2), ids.get(3));
-        assertThat(RecordingLogs.lines()).singleElement().satisfies(line -> {
+        assertThat(LogCapture.lines()).singleElement().satisfies(line -> {
             assertThat(line.level()).isEqualTo(Level.WARN);
             assertThat(line.message()).contains("3 of 4 SQS message(s) not started", "2000 ms");
         });

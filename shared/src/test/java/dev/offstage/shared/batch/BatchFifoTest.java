@@ -1,5 +1,6 @@
 package dev.offstage.shared.batch;
 
+import dev.offstage.testing.LogCapture;
 import dev.offstage.testing.TestContext;
 import static dev.offstage.shared.batch.TestEvents.eventOf;
 import static dev.offstage.shared.batch.TestEvents.failedIds;
@@ -20,7 +21,7 @@ class BatchFifoTest {
 
     @BeforeEach
     void startRecording() {
-        RecordingLogs.clear();
+        LogCapture.start();
     }
 
     @Test
@@ -42,7 +43,7 @@ class BatchFifoTest {
 
         Batch.process(event, context, ScriptedHandler.failing(ids.get(0)));
 
-        assertThat(RecordingLogs.lines()).filteredOn(line -> line.level() == Level.WARN).singleElement()
+        assertThat(LogCapture.lines()).filteredOn(line -> line.level() == Level.WARN).singleElement()
                 .satisfies(line -> assertThat(line.message())
                         .contains("octo-org/hello-world:refs/heads/main", ids.get(0), "2 later message(s)"));
     }

@@ -1,5 +1,6 @@
 package dev.offstage.shared.batch;
 
+import dev.offstage.testing.LogCapture;
 import dev.offstage.testing.TestContext;
 import static dev.offstage.shared.batch.TestEvents.eventOf;
 import static dev.offstage.shared.batch.TestEvents.message;
@@ -22,7 +23,7 @@ class BatchLoggingTest {
 
     @BeforeEach
     void startRecording() {
-        RecordingLogs.clear();
+        LogCapture.start();
         MDC.clear();
     }
 
@@ -69,12 +70,12 @@ class BatchLoggingTest {
             }
         });
 
-        assertThat(RecordingLogs.lines()).singleElement().satisfies(line -> {
+        assertThat(LogCapture.lines()).singleElement().satisfies(line -> {
             assertThat(line.level()).isEqualTo(Level.ERROR);
             assertThat(line.message()).contains("broken");
             assertThat(line.errorType()).isEqualTo(IllegalStateException.class.getName());
             assertThat(line.errorMessage()).isEqualTo("spam model unavailable");
-            assertThat(line.mdc()).containsEntry("sqs_message_id", "broken");
+            assertThat(line.fields()).containsEntry("sqs_message_id", "broken");
         });
     }
 
@@ -85,7 +86,7 @@ class BatchLoggingTest {
 
         Batch.process(eventOf(secret), context, ScriptedHandler.failing("with-secret"));
 
-        assertThat(RecordingLogs.lines()).isNotEmpty()
+        assertThat(LogCapture.lines()).isNotEmpty()
                 .allSatisfy(line -> assertThat(line.message()).doesNotContain("ghp_s3cr3t"));
     }
 }

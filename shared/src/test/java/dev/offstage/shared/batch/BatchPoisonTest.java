@@ -1,5 +1,7 @@
 package dev.offstage.shared.batch;
 
+import dev.offstage.testing.LogCapture;
+import dev.offstage.testing.LogCapture.LogLine;
 import dev.offstage.testing.TestContext;
 import static dev.offstage.shared.batch.TestEvents.eventOf;
 import static dev.offstage.shared.batch.TestEvents.failedIds;
@@ -20,7 +22,7 @@ class BatchPoisonTest {
 
     @BeforeEach
     void startRecording() {
-        RecordingLogs.clear();
+        LogCapture.start();
     }
 
     @Test
@@ -35,7 +37,7 @@ class BatchPoisonTest {
         assertThat(warnings()).singleElement().satisfies(line -> {
             assertThat(line.message()).contains("poison", "failed on receive 5",
                     "IllegalStateException: post p-1001 has no author", "dead-letter queue");
-            assertThat(line.mdc()).containsEntry("sqs_message_id", "poison");
+            assertThat(line.fields()).containsEntry("sqs_message_id", "poison");
         });
     }
 
@@ -46,7 +48,7 @@ class BatchPoisonTest {
 
         assertThat(failedIds(response)).containsExactly("retry");
         assertThat(warnings()).isEmpty();
-        assertThat(RecordingLogs.lines()).singleElement()
+        assertThat(LogCapture.lines()).singleElement()
                 .satisfies(line -> assertThat(line.level()).isEqualTo(Level.ERROR));
     }
 
@@ -55,7 +57,7 @@ class BatchPoisonTest {
         var response = Batch.process(eventOf(receivedTimes(message("late"), 9)), context, message -> {});
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(RecordingLogs.lines()).isEmpty();
+        assertThat(LogCapture.lines()).isEmpty();
     }
 
     @Test
@@ -88,7 +90,7 @@ class BatchPoisonTest {
         return message;
     }
 
-    private static List<RecordingLogs.Line> warnings() {
-        return RecordingLogs.lines().stream().filter(line -> line.level() == Level.WARN).toList();
+    private static List<LogLine> warnings() {
+        return LogCapture.lines().stream().filter(line -> line.level() == Level.WARN).toList();
     }
 }

@@ -1,0 +1,392 @@
+package dev.offstage.local.triggers;
+
+import dev.offstage.local.lambda.Invocation;
+import dev.offstage.local.lambda.Invoker;
+import dev.offstage.local.model.Application;
+import dev.offstage.local.model.EventSource;
+import dev.offstage.local.model.FunctionSpec;
+import dev.offstage.local.model.QueueSpec;
+import dev.offstage.shared.json.Json;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * Lambda's SQS event source mappings: for each enabled {@code Type: SQS} event of each function,
+ * long-polls the queue, gathers batches and invokes the function with an {@code SQSEvent}.
+ *
+ * <ul>
+ *   <li>Batches: up to {@code BatchSize} messages. SQS returns at most 10 per receive, so with a
+ *       {@code MaximumBatchingWindowInSeconds} the mapping keeps receiving until the batch is full
+ *       or the window (counted from the first message) has passed; without a window, one receive
+ *       makes a batch. A batch also stays under Lambda's 6 MB invocation payload. As Lambda does,
+ *       starting refuses a queue whose visibility timeout is shorter than the function's timeout.</li>
+ *   <li>Outcome: on success every message is deleted — or, with {@code ReportBatchItemFailures},
+ *       every message but those in {@code batchItemFailures} (a malformed partial response fails
+ *       the whole batch). A function error, timeout or init error deletes nothing; a throttled
+ *       invocation deletes nothing either. Messages not deleted come back after the queue's
+ *       visibility timeout, and the queue's redrive policy moves them to its dead-letter queue
+ *       after {@code maxReceiveCount} receives.</li>
+ *   <li>Concurrency: at most {@code ScalingConfig.MaximumConcurrency} batches of a mapping are
+ *       in flight at once (else {@link Options#defaultConcurrency()}), and never more than the
+ *       function's reserved concurrency. In a FIFO queue SQS itself hands out no message of a
+ *       group while another of that group is in flight, so each group is processed in order; a
+ *       message after a failed one of its group is not deleted either.</li>
+ * </ul>
+ *
+ * <p>{@link #close()} stops polling and waits for the batches in flight to finish.
+ */
+public final class SqsPoller implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SqsPoller.class);
+
+    /** SQS returns at most this many messages per receive. */
+    private static final int MAX_PER_RECEIVE = 10;
+    /** Lambda's synchronous invocation payload limit, and SQS's largest message: a batch stays under the first. */
+    private static final long MAX_PAYLOAD_BYTES = 6L * 1024 * 1024;
+    private static final long MAX_MESSAGE_BYTES = 256L * 1024;
+
+    /**
+     * @param longPollWait how long one receive waits for a first message (SQS allows up to 20 s)
+     * @param defaultConcurrency concurrent batches per mapping without {@code MaximumConcurrency}
+     *     (Lambda starts with five pollers)
+     * @param stopTimeout how long {@link #close()} waits for the batches in flight
+     */
+    public record Options(Duration longPollWait, int defaultConcurrency, Duration stopTimeout) {
+
+        public Options {
+            Objects.requireNonNull(longPollWait, "longPollWait");
+            Objects.requireNonNull(stopTimeout, "stopTimeout");
+            if (longPollWait.isNegative() || longPollWait.compareTo(Duration.ofSeconds(20)) > 0) {
+                throw new IllegalArgumentException("longPollWait must be between 0 and 20 s");
+            }
+            if (defaultConcurrency < 1) {
+                throw new IllegalArgumentException("defaultConcurrency must be at least 1");
+            }
+        }
+
+        /** 20 s long polls, five concurrent batches per mapping, 30 s to stop. */
+        public static Options lambdaDefaults() {
+            return new Options(Duration.ofSeconds(20), 5, Duration.ofSeconds(30));
+        }
+    }
+
+    private final List<Mapping> mappings;
+    private final ExecutorService threads;
+    private final Options options;
+
+    private SqsPoller(List<Mapping> mappings, ExecutorService threads, Options options) {
+        this.mappings = mappings;
+        this.threads = threads;
+        this.options = options;
+    }
+
+    /** Starts every enabled SQS event source mapping of the application with Lambda's defaults. */
+    public static SqsPoller start(Application application, Invoker invoker, SqsClient sqs) {
+        return start(application, invoker, sqs, Options.lambdaDefaults());
+    }
+
+    /**
+     * Starts every enabled SQS event source mapping of the application.
+     *
+     * @throws IllegalArgumentException when a mapping names a queue the application does not declare, or
+     *     a queue's visibility timeout is shorter than its function's timeout (Lambda rejects that mapping)
+     * @throws software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException when a queue has not been created
+     */
+    public static SqsPoller start(Application application, Invoker invoker, SqsClient sqs, Options options) {
+        var threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sqs-mapping-", 0).factory());
+        var mappings = new ArrayList<Mapping>();
+        var region = sqs.serviceClientConfiguration().region().id();
+        for (var function : application.functions().values()) {
+            for (var event : function.events()) {
+                if (!(event instanceof EventSource.Sqs source)) {
+                    continue;
+                }
+                if (!source.enabled()) {
+                    LOG.info("SQS event source {} of {} is disabled: not polling", source.name(), function.logicalId());
+                    continue;
+                }
+                var queue = application.queues().get(source.queueLogicalId());
+                if (queue == null) {
+                    threads.shutdownNow();
+                    throw new IllegalArgumentException("Function " + function.logicalId() + ": SQS event "
+                            + source.name() + " names queue " + source.queueLogicalId() + ", which the template does not declare");
+                }
+                var url = sqs.getQueueUrl(request -> request.queueName(queue.name())).queueUrl();
+                var attributes = sqs.getQueueAttributes(request -> request.queueUrl(url)
+                        .attributeNames(QueueAttributeName.QUEUE_ARN, QueueAttributeName.VISIBILITY_TIMEOUT)).attributes();
+                var arn = attributes.get(QueueAttributeName.QUEUE_ARN);
+                var visibilityTimeout = Duration.ofSeconds(Long.parseLong(attributes.get(QueueAttributeName.VISIBILITY_TIMEOUT)));
+                if (visibilityTimeout.compareTo(function.timeout()) < 0) {
+                    threads.shutdownNow();
+                    // Lambda refuses such a mapping: a batch could reappear on the queue while the function still runs.
+                    throw new IllegalArgumentException("Function " + function.logicalId() + ": SQS event " + source.name()
+                            + ": queue " + queue.name() + " has a visibility timeout of " + visibilityTimeout.toSeconds()
+                            + " s, less than the function's timeout of " + function.timeout().toSeconds()
+                            + " s; Lambda rejects this event source mapping");
+                }
+                mappings.add(new Mapping(function, source, queue, url, arn, region, invoker, sqs, options, threads));
+            }
+        }
+        for (var mapping : mappings) {
+            threads.submit(mapping::poll);
+            LOG.atInfo().addKeyValue("function", mapping.function.logicalId()).addKeyValue("queue", mapping.queue.name())
+                    .addKeyValue("batchSize", mapping.source.batchSize()).addKeyValue("concurrency", mapping.concurrency)
+                    .log("Polling {} for {}", mapping.queue.name(), mapping.function.logicalId());
+        }
+        return new SqsPoller(List.copyOf(mappings), threads, options);
+    }
+
+    /** Stops polling; batches in flight finish (up to {@link Options#stopTimeout()}). Idempotent. */
+    @Override
+    public void close() {
+        mappings.forEach(Mapping::stop);
+        threads.shutdown();
+        var timeout = options.stopTimeout();
+        try {
+            if (!threads.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("SQS batches still in flight after {} ms; their messages return after the visibility timeout",
+                        timeout.toMillis());
+                threads.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            threads.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One event source mapping: a poller gathering batches, and up to {@code concurrency} batches in flight. */
+    private static final class Mapping {
+        private final FunctionSpec function;
+        private final EventSource.Sqs source;
+        private final QueueSpec queue;
+        private final String queueUrl;
+        private final String queueArn;
+        private final String region;
+        private final Invoker invoker;
+        private final SqsClient sqs;
+        private final Options options;
+        private final ExecutorService threads;
+        private final int concurrency;
+        private final Semaphore inFlight;
+        private final CountDownLatch stopped = new CountDownLatch(1);
+        private volatile Thread poller;
+
+        Mapping(FunctionSpec function, EventSource.Sqs source, QueueSpec queue, String queueUrl, String queueArn,
+                String region, Invoker invoker, SqsClient sqs, Options options, ExecutorService threads) {
+            this.function = function;
+            this.source = source;
+            this.queue = queue;
+            this.queueUrl = queueUrl;
+            this.queueArn = queueArn;
+            this.region = region;
+            this.invoker = invoker;
+            this.sqs = sqs;
+            this.options = options;
+            this.threads = threads;
+            var concurrency = source.maximumConcurrency().orElse(options.defaultConcurrency());
+            if (function.reservedConcurrency().isPresent()) {
+                concurrency = Math.min(concurrency, Math.max(1, function.reservedConcurrency().getAsInt()));
+            }
+            this.concurrency = concurrency;
+            this.inFlight = new Semaphore(concurrency);
+        }
+
+        void poll() {
+            poller = Thread.currentThread();
+            while (!stopping()) {
+                try {
+                    // A permit first: a batch is only received when it can be invoked, so its
+                    // messages' visibility timeout is not spent waiting here.
+                    inFlight.acquire();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                List<Message> batch;
+                try {
+                    batch = gather();
+                } catch (RuntimeException e) {
+                    inFlight.release();
+                    if (stopping()) {
+                        return;
+                    }
+                    LOG.error("Receiving from {} for {} failed; retrying in 1 s", queue.name(), function.logicalId(), e);
+                    pause(Duration.ofSeconds(1));
+                    continue;
+                }
+                if (batch.isEmpty()) {
+                    inFlight.release();
+                    continue;
+                }
+                try {
+                    threads.submit(() -> {
+                        try {
+                            process(batch);
+                        } finally {
+                            inFlight.release();
+                        }
+                    });
+                } catch (RejectedExecutionException closing) {
+                    inFlight.release();
+                    return;
+                }
+            }
+        }
+
+        private List<Message> gather() {
+            // By message id: a window longer than the visibility timeout can receive a message again,
+            // and only its newest receipt handle deletes it.
+            var batch = new LinkedHashMap<String, Message>();
+            receive(Math.min(MAX_PER_RECEIVE, source.batchSize()), options.longPollWait())
+                    .forEach(message -> batch.put(message.messageId(), message));
+            if (batch.isEmpty() || source.maximumBatchingWindow().isZero()) {
+                return List.copyOf(batch.values());
+            }
+            var deadline = System.nanoTime() + source.maximumBatchingWindow().toNanos();
+            long bytes = batchBytes(batch.values());
+            while (batch.size() < source.batchSize() && !stopping()) {
+                var remaining = deadline - System.nanoTime();
+                var fits = (int) ((MAX_PAYLOAD_BYTES - bytes) / MAX_MESSAGE_BYTES);
+                var wanted = Math.min(Math.min(MAX_PER_RECEIVE, source.batchSize() - batch.size()), fits);
+                if (remaining <= 0 || wanted <= 0) {
+                    break;
+                }
+                // SQS waits in whole seconds: round the rest of the window up rather than poll in a busy loop.
+                var wait = Duration.ofSeconds(Math.min(20, (remaining + 999_999_999L) / 1_000_000_000L));
+                for (var message : receive(wanted, wait)) {
+                    if (batch.put(message.messageId(), message) == null) {
+                        bytes += batchBytes(List.of(message));
+                    }
+                }
+            }
+            return List.copyOf(batch.values());
+        }
+
+        private List<Message> receive(int count, Duration wait) {
+            return sqs.receiveMessage(request -> request.queueUrl(queueUrl)
+                    .maxNumberOfMessages(count)
+                    .waitTimeSeconds((int) wait.toSeconds())
+                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                    .messageAttributeNames("All")).messages();
+        }
+
+        private void process(List<Message> batch) {
+            var trigger = "sqs:" + queue.name();
+            var event = Json.write(SqsEventJson.build(batch, queueArn, region)).getBytes(StandardCharsets.UTF_8);
+            Invocation invocation;
+            try {
+                invocation = invoker.invoke(function.logicalId(), event, trigger + " (" + batch.size() + " messages)");
+            } catch (RuntimeException e) {
+                LOG.error("Invoking {} with a batch of {} from {} failed; the messages return after the visibility timeout",
+                        function.logicalId(), batch.size(), queue.name(), e);
+                return;
+            }
+            switch (invocation.outcome()) {
+                case SUCCESS -> delete(batch, succeeded(batch, invocation.payload()));
+                case THROTTLED -> LOG.warn("{} throttled: {} messages of {} return after the visibility timeout",
+                        function.logicalId(), batch.size(), queue.name());
+                case FUNCTION_ERROR, TIMEOUT, INIT_ERROR -> LOG.debug(
+                        "{} failed ({}): {} messages of {} return after the visibility timeout",
+                        function.logicalId(), invocation.outcome(), batch.size(), queue.name());
+            }
+        }
+
+        /** The messages of a successful invocation that may be deleted. */
+        private List<Message> succeeded(List<Message> batch, byte[] payload) {
+            if (!source.reportBatchItemFailures()) {
+                return batch;
+            }
+            var ids = new HashSet<String>();
+            batch.forEach(message -> ids.add(message.messageId()));
+            var failures = BatchItemFailures.parse(payload, ids);
+            if (failures.isEmpty()) {
+                LOG.warn("{} returned a malformed partial batch response; Lambda fails the whole batch of {}: {}",
+                        function.logicalId(), batch.size(), new String(payload, StandardCharsets.UTF_8));
+                return List.of();
+            }
+            var failed = failures.get();
+            var blockedGroups = new LinkedHashSet<String>();
+            var deletable = new ArrayList<Message>();
+            for (var message : batch) {
+                var group = queue.fifo() ? message.attributesAsStrings().get("MessageGroupId") : null;
+                if (failed.contains(message.messageId())) {
+                    if (group != null) {
+                        blockedGroups.add(group);
+                    }
+                } else if (group == null || !blockedGroups.contains(group)) {
+                    // In a FIFO queue, deleting a message after a failed one of its group would reorder the group.
+                    deletable.add(message);
+                }
+            }
+            return deletable;
+        }
+
+        private void delete(List<Message> batch, List<Message> messages) {
+            for (int start = 0; start < messages.size(); start += MAX_PER_RECEIVE) {
+                var chunk = messages.subList(start, Math.min(messages.size(), start + MAX_PER_RECEIVE));
+                var entries = new ArrayList<DeleteMessageBatchRequestEntry>();
+                for (int i = 0; i < chunk.size(); i++) {
+                    entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i))
+                            .receiptHandle(chunk.get(i).receiptHandle()).build());
+                }
+                try {
+                    var response = sqs.deleteMessageBatch(request -> request.queueUrl(queueUrl).entries(entries));
+                    response.failed().forEach(failure -> LOG.warn("Could not delete a message of {} after {}: {} {}",
+                            queue.name(), function.logicalId(), failure.code(), failure.message()));
+                } catch (RuntimeException e) {
+                    LOG.error("Deleting {} processed messages from {} failed; they will be delivered again",
+                            chunk.size(), queue.name(), e);
+                }
+            }
+            if (messages.size() < batch.size()) {
+                LOG.debug("{}: {} of {} messages left on {} for a retry", function.logicalId(),
+                        batch.size() - messages.size(), batch.size(), queue.name());
+            }
+        }
+
+        private static long batchBytes(Collection<Message> messages) {
+            return messages.stream().mapToLong(message -> message.body().getBytes(StandardCharsets.UTF_8).length).sum();
+        }
+
+        private boolean stopping() {
+            return stopped.getCount() == 0;
+        }
+
+        private void pause(Duration duration) {
+            try {
+                stopped.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void stop() {
+            stopped.countDown();
+            // Ends a long poll in progress: interrupting a virtual thread closes the socket it waits on.
+            var thread = poller;
+            if (thread != null) {
+                thread.interrupt();
+            }
+        }
+    }
+}
