@@ -29,7 +29,7 @@ public interface Emulators extends AutoCloseable {
         var backend = System.getenv().getOrDefault("OFFSTAGE_TEST_BACKEND", "local").toLowerCase(Locale.ROOT);
         return switch (backend) {
             case "local" -> LocalEmulators.start();
-            case "localstack" -> LocalStackEmulators.start();
+            case "localstack" -> LocalStackEmulators.startForTests();
             default -> throw new IllegalStateException(
                     "OFFSTAGE_TEST_BACKEND must be 'local' or 'localstack', was '" + backend + "'");
         };
@@ -42,6 +42,15 @@ public interface Emulators extends AutoCloseable {
      */
     static Emulators startLocal(S3ObjectListener s3Listener) {
         return LocalEmulators.start(Optional.of(s3Listener));
+    }
+
+    /**
+     * LocalStack (Testcontainers), for the local runtime's {@code --backend localstack}.
+     *
+     * @throws IllegalStateException where no Docker engine is reachable
+     */
+    static Emulators startLocalStack() {
+        return LocalStackEmulators.start();
     }
 
     /** {@code local} or {@code localstack}. */

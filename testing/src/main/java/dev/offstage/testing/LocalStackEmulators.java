@@ -8,7 +8,7 @@ import org.testcontainers.utility.DockerImageName;
 
 /**
  * LocalStack in a container, through the Testcontainers module. Needs a Docker engine: where there
- * is none, starting aborts the calling test (JUnit reports it skipped) with the reason.
+ * is none, tests are reported skipped with the reason, and the local runtime stops with it.
  */
 final class LocalStackEmulators implements Emulators {
 
@@ -21,11 +21,21 @@ final class LocalStackEmulators implements Emulators {
         this.container = container;
     }
 
+    static final String NO_DOCKER = "LocalStack needs a Docker engine, and none is reachable here; "
+            + "use the local emulators (dynalite, ElasticMQ, S3Proxy) instead";
+
+    /** For tests: aborts the calling test (reported skipped, with the reason) where Docker is absent. */
+    static LocalStackEmulators startForTests() {
+        if (!DockerClientFactory.instance().isDockerAvailable()) {
+            throw new TestAbortedException("OFFSTAGE_TEST_BACKEND=localstack: " + NO_DOCKER);
+        }
+        return start();
+    }
+
+    /** @throws IllegalStateException where Docker is absent */
     static LocalStackEmulators start() {
         if (!DockerClientFactory.instance().isDockerAvailable()) {
-            throw new TestAbortedException(
-                    "OFFSTAGE_TEST_BACKEND=localstack needs a Docker engine, and none is reachable here; "
-                            + "unset it to use the local emulators (dynalite, ElasticMQ, S3Proxy)");
+            throw new IllegalStateException(NO_DOCKER);
         }
         var image = System.getenv().getOrDefault("OFFSTAGE_LOCALSTACK_IMAGE", DEFAULT_IMAGE);
         var container = new LocalStackContainer(DockerImageName.parse(image).asCompatibleSubstituteFor("localstack/localstack"))

@@ -51,8 +51,9 @@ public final class HttpApiServer implements AutoCloseable {
      *     before answering {@code 503}; the invocation itself runs on to its own timeout
      * @param maxRequestBytes the largest request body API Gateway accepts (10 MB) before {@code 413}
      * @param apiId the API's id in events ({@code requestContext.apiId})
+     * @param port the loopback port to listen on; 0 for any free one
      */
-    public record Options(Duration integrationTimeout, int maxRequestBytes, String apiId) {
+    public record Options(Duration integrationTimeout, int maxRequestBytes, String apiId, int port) {
 
         public Options {
             Objects.requireNonNull(integrationTimeout, "integrationTimeout");
@@ -60,19 +61,31 @@ public final class HttpApiServer implements AutoCloseable {
             if (maxRequestBytes <= 0) {
                 throw new IllegalArgumentException("maxRequestBytes must be positive");
             }
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0 (any free port) or a TCP port, was " + port);
+            }
         }
 
         /** API Gateway's limits (30 s, 10 MB) and a random 10-character API id. */
         public static Options apiGateway() {
-            return new Options(Duration.ofSeconds(30), 10 * 1024 * 1024, randomApiId());
+            return new Options(Duration.ofSeconds(30), 10 * 1024 * 1024, randomApiId(), 0);
         }
 
         public Options withIntegrationTimeout(Duration timeout) {
-            return new Options(timeout, maxRequestBytes, apiId);
+            return new Options(timeout, maxRequestBytes, apiId, port);
         }
 
         public Options withMaxRequestBytes(int bytes) {
-            return new Options(integrationTimeout, bytes, apiId);
+            return new Options(integrationTimeout, bytes, apiId, port);
+        }
+
+        /** The API's id as the template resolves {@code !Ref ServerlessHttpApi}. */
+        public Options withApiId(String id) {
+            return new Options(integrationTimeout, maxRequestBytes, id, port);
+        }
+
+        public Options withPort(int newPort) {
+            return new Options(integrationTimeout, maxRequestBytes, apiId, newPort);
         }
 
         private static String randomApiId() {
@@ -107,7 +120,7 @@ public final class HttpApiServer implements AutoCloseable {
     }
 
     /**
-     * Serves the application's routes on a free loopback port.
+     * Serves the application's routes on a loopback port ({@link Options#port()}, or any free one).
      *
      * <p>Routing: the most specific route wins — a full match of method and path (literal segments
      * before {@code {variables}}), then a greedy {@code {proxy+}} match, then {@code $default}; an
@@ -122,9 +135,10 @@ public final class HttpApiServer implements AutoCloseable {
         var routes = RouteTable.of(application);
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 0);
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not open a loopback port for the HTTP API", e);
+            throw new UncheckedIOException("Could not open loopback port " + options.port()
+                    + " for the HTTP API (is another process using it?)", e);
         }
         var requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("http-api-", 0).factory());
         var api = new HttpApiServer(server, requests, routes, invoker, options);

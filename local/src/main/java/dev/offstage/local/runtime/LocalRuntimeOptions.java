@@ -1,0 +1,97 @@
+package dev.offstage.local.runtime;
+
+import dev.offstage.local.lambda.LambdaSettings;
+import dev.offstage.local.triggers.AsyncInvoker;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How to start the local runtime.
+ *
+ * @param template the SAM template to run
+ * @param parameters template parameter overrides ({@code sam deploy --parameter-overrides})
+ * @param stackName the stack name physical names are derived from
+ * @param httpPort the HTTP API's loopback port; 0 for any free one
+ * @param endpointsFile where to write the endpoints JSON, if anywhere
+ * @param backend {@code local} (dynalite, ElasticMQ, S3Proxy) or {@code localstack} (needs Docker)
+ * @param initializeFunctions start one environment per function at startup (init errors surface
+ *     then, and first requests are warm) rather than on first use
+ */
+public record LocalRuntimeOptions(
+        Path template,
+        Map<String, String> parameters,
+        String stackName,
+        int httpPort,
+        Optional<Path> endpointsFile,
+        String backend,
+        boolean initializeFunctions,
+        LambdaSettings lambdaSettings,
+        AsyncInvoker.Timing asyncTiming) {
+
+    public LocalRuntimeOptions {
+        Objects.requireNonNull(template, "template");
+        parameters = Map.copyOf(parameters);
+        Objects.requireNonNull(stackName, "stackName");
+        Objects.requireNonNull(endpointsFile, "endpointsFile");
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(lambdaSettings, "lambdaSettings");
+        Objects.requireNonNull(asyncTiming, "asyncTiming");
+    }
+
+    /**
+     * {@code template} with no overrides, stack {@code offstage}, any free port, no endpoints
+     * file, the local emulators, functions started at startup, Lambda's async retry timing.
+     */
+    public static LocalRuntimeOptions of(Path template) {
+        return new LocalRuntimeOptions(template, Map.of(), "offstage", 0, Optional.empty(), "local", true,
+                LambdaSettings.defaults(), AsyncInvoker.Timing.lambda());
+    }
+
+    /** This options with another template (checked when the runtime starts). */
+    public LocalRuntimeOptions withTemplate(Path file) {
+        return new LocalRuntimeOptions(file, parameters, stackName, httpPort, endpointsFile, backend,
+                initializeFunctions, lambdaSettings, asyncTiming);
+    }
+
+    public LocalRuntimeOptions withParameters(Map<String, String> overrides) {
+        return new LocalRuntimeOptions(template, overrides, stackName, httpPort, endpointsFile, backend,
+                initializeFunctions, lambdaSettings, asyncTiming);
+    }
+
+    public LocalRuntimeOptions withStackName(String name) {
+        return new LocalRuntimeOptions(template, parameters, name, httpPort, endpointsFile, backend,
+                initializeFunctions, lambdaSettings, asyncTiming);
+    }
+
+    public LocalRuntimeOptions withHttpPort(int port) {
+        return new LocalRuntimeOptions(template, parameters, stackName, port, endpointsFile, backend,
+                initializeFunctions, lambdaSettings, asyncTiming);
+    }
+
+    public LocalRuntimeOptions withEndpointsFile(Path file) {
+        return new LocalRuntimeOptions(template, parameters, stackName, httpPort, Optional.of(file), backend,
+                initializeFunctions, lambdaSettings, asyncTiming);
+    }
+
+    public LocalRuntimeOptions withBackend(String name) {
+        return new LocalRuntimeOptions(template, parameters, stackName, httpPort, endpointsFile, name,
+                initializeFunctions, lambdaSettings, asyncTiming);
+    }
+
+    public LocalRuntimeOptions withInitializeFunctions(boolean eager) {
+        return new LocalRuntimeOptions(template, parameters, stackName, httpPort, endpointsFile, backend,
+                eager, lambdaSettings, asyncTiming);
+    }
+
+    public LocalRuntimeOptions withLambdaSettings(LambdaSettings settings) {
+        return new LocalRuntimeOptions(template, parameters, stackName, httpPort, endpointsFile, backend,
+                initializeFunctions, settings, asyncTiming);
+    }
+
+    public LocalRuntimeOptions withAsyncTiming(AsyncInvoker.Timing timing) {
+        return new LocalRuntimeOptions(template, parameters, stackName, httpPort, endpointsFile, backend,
+                initializeFunctions, lambdaSettings, timing);
+    }
+}
