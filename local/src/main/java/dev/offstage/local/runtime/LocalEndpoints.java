@@ -79,7 +79,7 @@ public record LocalEndpoints(
         text.append("  SQS        ").append(sqs).append("   (aws --endpoint-url ").append(sqs).append(" sqs ...)\n");
         text.append("  S3         ").append(s3).append("   (aws --endpoint-url ").append(s3).append(" s3 ...)\n");
         text.append("  region ").append(region).append(", credentials ").append(accessKeyId).append(" / ")
-                .append(secretAccessKey).append(" (any work: the emulators do not check them)\n");
+                .append(secretAccessKey).append("\n");
         functions.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry ->
                 text.append("  function   ").append(entry.getKey()).append(" (").append(entry.getValue()).append(")\n"));
         new TreeMap<>(queues).forEach((id, url) -> text.append("  queue      ").append(id).append("  ").append(url).append('\n'));
