@@ -157,7 +157,7 @@ class LocalRuntimeEndToEndTest {
         sendTogether(first, failing, second);
 
         var deadLetter = deadLetters.awaitOne(body(failing), WAIT);
-        // ElasticMQ moves a message on the receive after its maxReceiveCount-th: the function saw it twice.
+        // The receive count travels with the message: the mapping's maxReceiveCount (2) receives, then this test's.
         assertThat(Integer.parseInt(deadLetter.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)))
                 .isGreaterThan(2);
         var processed = results.current(result -> result.body().contains(tag));

@@ -55,8 +55,10 @@ final class QueueInbox {
 
     /** Everything that matches of what is on the queue now, without waiting for more. */
     List<Message> current(Predicate<Message> matching) {
-        while (receive(0) > 0) {
-            // Drains what is visible now; one receive returns at most 10 messages.
+        // One receive returns at most 10 messages: receive until none is left.
+        var count = receive(0);
+        while (count > 0) {
+            count = receive(0);
         }
         return received.stream().filter(matching).toList();
     }
