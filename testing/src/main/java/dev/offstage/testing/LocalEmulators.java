@@ -14,12 +14,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
+import org.apache.pekko.actor.ActorSystem;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
+import scala.concurrent.Await;
+import scala.concurrent.duration.FiniteDuration;
 
 /**
  * dynalite (a Node.js process), ElasticMQ and S3Proxy (both in this JVM), each on a free
@@ -33,16 +36,18 @@ final class LocalEmulators implements Emulators {
     private final Process dynalite;
     private final URI dynamoDbEndpoint;
     private final SQSRestServer elasticMq;
+    private final ActorSystem elasticMqActors;
     private final URI sqsEndpoint;
     private final S3Proxy s3Proxy;
     private final URI s3Endpoint;
     private volatile boolean closed;
 
-    private LocalEmulators(Process dynalite, URI dynamoDbEndpoint, SQSRestServer elasticMq, URI sqsEndpoint,
-            S3Proxy s3Proxy, URI s3Endpoint) {
+    private LocalEmulators(Process dynalite, URI dynamoDbEndpoint, SQSRestServer elasticMq, ActorSystem elasticMqActors,
+            URI sqsEndpoint, S3Proxy s3Proxy, URI s3Endpoint) {
         this.dynalite = dynalite;
         this.dynamoDbEndpoint = dynamoDbEndpoint;
         this.elasticMq = elasticMq;
+        this.elasticMqActors = elasticMqActors;
         this.sqsEndpoint = sqsEndpoint;
         this.s3Proxy = s3Proxy;
         this.s3Endpoint = s3Endpoint;
@@ -56,10 +61,12 @@ final class LocalEmulators implements Emulators {
     static LocalEmulators start(Optional<S3ObjectListener> s3Listener) {
         // dynalite starts in its own process while the two in-JVM servers start here.
         var dynalite = CompletableFuture.supplyAsync(LocalEmulators::startDynalite);
+        var elasticMqActors = ActorSystem.create("elasticmq");
         SQSRestServer elasticMq = null;
         S3Proxy s3Proxy = null;
         try {
-            elasticMq = SQSRestServerBuilder.withInterface("127.0.0.1")
+            elasticMq = SQSRestServerBuilder.withActorSystem(elasticMqActors)
+                    .withInterface("127.0.0.1")
                     .withDynamicPort()
                     .withAWSRegion(REGION)
                     .withAWSAccountId(ACCOUNT_ID)
@@ -67,14 +74,12 @@ final class LocalEmulators implements Emulators {
             var sqsPort = elasticMq.waitUntilStarted().localAddress().getPort();
             s3Proxy = startS3Proxy(s3Listener);
             var started = dynalite.get(START_TIMEOUT_SECONDS + 5, TimeUnit.SECONDS);
-            return new LocalEmulators(started.process(), started.endpoint(), elasticMq,
+            return new LocalEmulators(started.process(), started.endpoint(), elasticMq, elasticMqActors,
                     URI.create("http://127.0.0.1:" + sqsPort), s3Proxy,
                     URI.create("http://127.0.0.1:" + s3Proxy.getPort()));
         } catch (Exception e) {
             dynalite.thenAccept(started -> started.process().destroyForcibly());
-            if (elasticMq != null) {
-                elasticMq.stopAndWait();
-            }
+            stop(elasticMq, elasticMqActors);
             stopQuietly(s3Proxy);
             throw new IllegalStateException("Could not start the local emulators: " + e.getMessage(), e);
         }
@@ -176,7 +181,7 @@ final class LocalEmulators implements Emulators {
         }
         closed = true;
         dynalite.destroy();
-        elasticMq.stopAndWait();
+        stop(elasticMq, elasticMqActors);
         stopQuietly(s3Proxy);
         try {
             if (!dynalite.waitFor(5, TimeUnit.SECONDS)) {
@@ -185,6 +190,33 @@ final class LocalEmulators implements Emulators {
         } catch (InterruptedException e) {
             dynalite.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Stops ElasticMQ within seconds. Its own stop waits up to a minute for the requests in flight,
+     * and a receive that long-polls for 20 s (as every SQS event source mapping does) stays in
+     * flight after its client has gone: requests get a second, then the actors stop.
+     */
+    private static void stop(SQSRestServer server, ActorSystem actors) {
+        try {
+            if (server != null) {
+                Await.result(server.waitUntilStarted().terminate(FiniteDuration.apply(1, TimeUnit.SECONDS)),
+                        FiniteDuration.apply(10, TimeUnit.SECONDS));
+            }
+        } catch (Exception e) {
+            // Best effort: the actors stop below either way, and with them the server.
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        } finally {
+            try {
+                Await.result(actors.terminate(), FiniteDuration.apply(10, TimeUnit.SECONDS));
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 

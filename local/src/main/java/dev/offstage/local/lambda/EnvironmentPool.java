@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.UUID;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -86,8 +85,7 @@ final class EnvironmentPool implements AutoCloseable {
         return Optional.empty();
     }
 
-    Invocation invoke(byte[] event, String trigger) {
-        var requestId = UUID.randomUUID().toString();
+    Invocation invoke(byte[] event, String trigger, String requestId) {
         ExecutionEnvironment environment;
         synchronized (this) {
             if (closed) {

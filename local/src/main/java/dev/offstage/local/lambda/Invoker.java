@@ -29,4 +29,14 @@ public interface Invoker {
     default Invocation invoke(String functionLogicalId, byte[] eventJson, String trigger) {
         return invoke(functionLogicalId, eventJson);
     }
+
+    /**
+     * Like {@link #invoke(String, byte[], String)} under a request id the caller chose: the one the
+     * function's {@code Context} reports and the invocation log shows, as when Lambda retries an
+     * asynchronous event under the id it gave the first attempt. Invokers that assign no ids may
+     * ignore it.
+     */
+    default Invocation invoke(String functionLogicalId, byte[] eventJson, String trigger, String requestId) {
+        return invoke(functionLogicalId, eventJson, trigger);
+    }
 }

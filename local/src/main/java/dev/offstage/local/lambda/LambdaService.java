@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -110,7 +111,17 @@ public final class LambdaService implements Invoker, AutoCloseable {
      */
     @Override
     public Invocation invoke(String functionLogicalId, byte[] eventJson, String trigger) {
-        return pool(function(functionLogicalId)).invoke(eventJson, trigger);
+        return invoke(functionLogicalId, eventJson, trigger, UUID.randomUUID().toString());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws FunctionSetupException when the function's code is not built
+     */
+    @Override
+    public Invocation invoke(String functionLogicalId, byte[] eventJson, String trigger, String requestId) {
+        return pool(function(functionLogicalId)).invoke(eventJson, trigger, requestId);
     }
 
     /**

@@ -156,6 +156,16 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     /**
+     * Events accepted for asynchronous invocation (S3 notifications, {@link #invokeAsync}) and not
+     * done yet: waiting, running, or waiting for a retry. Zero means every such event has reached
+     * its function, its destination or its end — what a test waits for before it asserts that
+     * something did not happen.
+     */
+    public int pendingAsyncEvents() {
+        return async.pendingEvents();
+    }
+
+    /**
      * What a client needs to reach the emulators: region, credentials and the
      * {@code AWS_ENDPOINT_URL_*} variables (give it to {@code AwsClients.from}).
      */

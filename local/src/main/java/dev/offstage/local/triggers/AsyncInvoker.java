@@ -54,7 +54,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *       ERROR instead.</li>
  * </ul>
  *
- * <p>The same request id is kept across an event's retries, as in Lambda. Thread-safe.
+ * <p>An event keeps one request id across its retries, as in Lambda: the one {@link #invoke} returns,
+ * the function's {@code Context} reports on every attempt and the destination record names. Thread-safe.
  * {@link #close()} abandons events still waiting for a retry (logged with their count).
  */
 public final class AsyncInvoker implements AutoCloseable {
@@ -166,7 +167,7 @@ public final class AsyncInvoker implements AutoCloseable {
         Invocation invocation;
         try {
             invocation = invoker.invoke(event.function.logicalId(), event.payload,
-                    event.trigger + " (async, attempt " + (event.invocations + 1) + ")");
+                    event.trigger + " (async, attempt " + (event.invocations + 1) + ")", event.requestId);
         } catch (RuntimeException e) {
             LOG.error("Invoking {} asynchronously failed; treating it as a function error", event.function.logicalId(), e);
             invocation = new Invocation(event.function.logicalId(), "", Invocation.Outcome.FUNCTION_ERROR, new byte[0],

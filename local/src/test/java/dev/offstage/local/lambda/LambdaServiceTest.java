@@ -85,6 +85,15 @@ class LambdaServiceTest {
     }
 
     @Test
+    void requestIdTheCallerChoosesIsTheOneTheFunctionSees() {
+        var invocation = lambda.invoke("Echo", json("{}"), "async retry", "0b6e2e55-5c6c-4b8e-9a43-2f1f5d1b7c11");
+
+        assertThat(invocation.requestId()).isEqualTo("0b6e2e55-5c6c-4b8e-9a43-2f1f5d1b7c11");
+        assertThat(Json.tree(invocation.payloadText()).path("requestId").asText())
+                .isEqualTo("0b6e2e55-5c6c-4b8e-9a43-2f1f5d1b7c11");
+    }
+
+    @Test
     void processEnvironmentIsTheTemplatesPlusWhatLambdaAndThePlatformSet() {
         var answer = Json.tree(lambda.invoke("Echo", json("{}")).payloadText());
 

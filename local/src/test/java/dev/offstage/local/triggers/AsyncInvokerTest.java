@@ -94,6 +94,8 @@ class AsyncInvokerTest {
         assertThat(record.path("timestamp").asText()).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z");
         var context = record.path("requestContext");
         assertThat(context.path("requestId").asText()).isEqualTo(requestId);
+        // Every attempt runs under the event's one request id, as Lambda's retries do.
+        assertThat(invoker.requestIds("Worker")).containsExactly(requestId, requestId, requestId);
         assertThat(context.path("functionArn").asText())
                 .isEqualTo("arn:aws:lambda:us-east-1:000000000000:function:offstage-test-Worker:$LATEST");
         assertThat(context.path("condition").asText()).isEqualTo("RetriesExhausted");

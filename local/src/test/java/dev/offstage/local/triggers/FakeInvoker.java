@@ -32,6 +32,7 @@ final class FakeInvoker implements Invoker {
 
     private final Map<String, Handler> handlers = new ConcurrentHashMap<>();
     private final Map<String, BlockingQueue<String>> events = new ConcurrentHashMap<>();
+    private final Map<String, BlockingQueue<String>> requestIds = new ConcurrentHashMap<>();
 
     FakeInvoker on(String functionLogicalId, Handler handler) {
         handlers.put(functionLogicalId, handler);
@@ -60,6 +61,18 @@ final class FakeInvoker implements Invoker {
             return failure(Invocation.Outcome.FUNCTION_ERROR, e.getClass().getName(),
                     String.valueOf(e.getMessage()), error.getBytes(StandardCharsets.UTF_8), Duration.ofMillis(1));
         }
+    }
+
+    /** Records the request id the caller chose, then runs the handler as {@link #invoke(String, byte[])} does. */
+    @Override
+    public Invocation invoke(String functionLogicalId, byte[] eventJson, String trigger, String requestId) {
+        requestIds.computeIfAbsent(functionLogicalId, id -> new LinkedBlockingQueue<>()).add(requestId);
+        return invoke(functionLogicalId, eventJson);
+    }
+
+    /** The request ids callers chose for the function's invocations so far, in order. */
+    List<String> requestIds(String functionLogicalId) {
+        return List.copyOf(requestIds.getOrDefault(functionLogicalId, new LinkedBlockingQueue<>()));
     }
 
     /** The events the function received so far, in order (a live queue). */

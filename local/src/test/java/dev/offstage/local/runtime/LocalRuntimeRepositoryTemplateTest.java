@@ -1,0 +1,42 @@
+package dev.offstage.local.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.offstage.shared.aws.AwsClients;
+import dev.offstage.shared.config.Environment;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The repository's own {@code template.yaml} — the application {@code scripts/dev} runs — starts
+ * under the runtime with every resource it declares, and stops cleanly. Its functions' modules
+ * must be built (their target/classes and target/lambda-classpath.txt), as for scripts/dev.
+ */
+class LocalRuntimeRepositoryTemplateTest {
+
+    /** Tests run in the repository root. */
+    private static final Path TEMPLATE = Path.of("template.yaml");
+
+    @Test
+    void repositoryTemplateStartsWithEveryResourceAndStopsCleanly() {
+        var before = ChildProcesses.now();
+
+        try (var runtime = LocalRuntime.start(LocalRuntimeOptions.of(TEMPLATE).withHttpPort(0));
+                var aws = AwsClients.from(Environment.of(runtime.clientEnvironment()))) {
+            var endpoints = runtime.endpoints();
+            assertThat(endpoints.tables()).as("tables").containsKey("IdempotencyTable");
+            endpoints.tables().values().forEach(table ->
+                    assertThat(aws.dynamoDb().describeTable(request -> request.tableName(table)).table().tableStatus())
+                            .as(table).isEqualTo(TableStatus.ACTIVE));
+            endpoints.queues().values().forEach(queue ->
+                    assertThat(aws.sqs().getQueueAttributes(request -> request.queueUrl(queue)
+                            .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes()).as(queue).isNotEmpty());
+            endpoints.buckets().values().forEach(bucket -> aws.s3().headBucket(request -> request.bucket(bucket)));
+            assertThat(endpoints.functions().keySet()).isEqualTo(runtime.application().functions().keySet());
+        }
+
+        assertThat(ChildProcesses.startedSince(before)).as("processes left running").isEmpty();
+    }
+}
