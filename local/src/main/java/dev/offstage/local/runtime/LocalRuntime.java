@@ -17,9 +17,6 @@ import dev.offstage.testing.Emulators;
 import dev.offstage.testing.S3ObjectListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -77,9 +74,10 @@ public final class LocalRuntime implements AutoCloseable {
             var emulators = startEmulators(options, change -> s3Listener.get().changed(change));
             started.push(emulators);
 
-            var httpPort = options.httpPort() == 0 ? freePort() : options.httpPort();
-            var naming = LocalNaming.of(options.stackName(), emulators.sqsEndpoint(),
-                    URI.create("http://127.0.0.1:" + httpPort));
+            // Bound now, served once the routes are known: the template needs the API's URL.
+            var httpListener = HttpApiServer.listen(options.httpPort());
+            started.push(httpListener);
+            var naming = LocalNaming.of(options.stackName(), emulators.sqsEndpoint(), httpListener.uri());
             var application = Templates.load(options.template(), options.parameters(), naming);
 
             var aws = AwsClients.from(Environment.of(emulators.environment()));
@@ -102,9 +100,9 @@ public final class LocalRuntime implements AutoCloseable {
                 LOG.warn("S3 event notifications are not delivered with the {} backend", emulators.backend());
             }
 
-            var http = HttpApiServer.start(application, lambda, HttpApiServer.Options.apiGateway()
-                    .withPort(httpPort)
-                    .withApiId(naming.apiId("ServerlessHttpApi")));
+            var http = HttpApiServer.start(application, lambda,
+                    HttpApiServer.Options.apiGateway().withApiId(naming.apiId("ServerlessHttpApi")), httpListener);
+            started.remove(httpListener);   // the server owns the port now
             started.push(http);
             var sqs = SqsPoller.start(application, lambda, aws.sqs());
             started.push(sqs);
@@ -190,14 +188,6 @@ public final class LocalRuntime implements AutoCloseable {
                     LOG.warn("Stopping {} failed", next.getClass().getSimpleName(), e);
                 }
             }
-        }
-    }
-
-    private static int freePort() {
-        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not find a free loopback port for the HTTP API", e);
         }
     }
 

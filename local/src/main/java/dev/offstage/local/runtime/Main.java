@@ -23,7 +23,8 @@ import java.util.concurrent.CountDownLatch;
  * --lazy                       start function environments on first use, not at startup
  * </pre>
  *
- * <p>Exit codes: 0 after a clean stop, 2 for bad arguments, 3 for a template or function mistake.
+ * <p>Exit codes: 0 after a clean stop, 2 for bad arguments, 3 for a template or function mistake,
+ * 4 when anything else stops startup (a port in use, no Docker for LocalStack, ...).
  */
 public final class Main {
 
@@ -46,6 +47,12 @@ public final class Main {
         } catch (TemplateException | FunctionSetupException e) {
             System.err.println("offstage local: cannot start " + options.template() + ":\n" + e.getMessage());
             System.exit(3);
+            return;
+        } catch (RuntimeException e) {
+            // Anything else that stops startup (a trigger the runtime cannot serve, no Docker for
+            // LocalStack, a port in use): the message, and the details in the log above.
+            System.err.println("offstage local: cannot start " + options.template() + ": " + e.getMessage());
+            System.exit(4);
             return;
         }
         var stopped = new CountDownLatch(1);
@@ -86,7 +93,7 @@ public final class Main {
                 case "--stack-name" -> options = options.withStackName(value(args, ++i, arg));
                 case "--port" -> options = options.withHttpPort(port(value(args, ++i, arg)));
                 case "--endpoints-file" -> options = options.withEndpointsFile(Path.of(value(args, ++i, arg)));
-                case "--backend" -> options = options.withBackend(value(args, ++i, arg));
+                case "--backend" -> options = options.withBackend(backend(value(args, ++i, arg)));
                 case "--lazy" -> options = options.withInitializeFunctions(false);
                 default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
             }
@@ -102,6 +109,13 @@ public final class Main {
             throw new IllegalArgumentException(flag + " needs a value");
         }
         return args[index];
+    }
+
+    private static String backend(String name) {
+        if (!name.equals("local") && !name.equals("localstack")) {
+            throw new IllegalArgumentException("--backend must be local or localstack, got '" + name + "'");
+        }
+        return name;
     }
 
     private static int port(String text) {

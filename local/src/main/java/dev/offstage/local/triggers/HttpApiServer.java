@@ -114,6 +114,45 @@ public final class HttpApiServer implements AutoCloseable {
         this.options = options;
     }
 
+    /**
+     * A loopback port bound for the HTTP API before its routes are known: the local runtime needs
+     * the API's URL to resolve the template, and binding first leaves no gap in which another
+     * process could take the port. Serve on it with {@link #start(Application, Invoker, Options, Listener)}.
+     */
+    public static final class Listener implements AutoCloseable {
+        private final HttpServer server;
+
+        private Listener(HttpServer server) {
+            this.server = server;
+        }
+
+        /** {@code http://127.0.0.1:<port>}. */
+        public URI uri() {
+            var address = server.getAddress();
+            return URI.create("http://" + address.getAddress().getHostAddress() + ":" + address.getPort());
+        }
+
+        /** Releases the port when it was never served on. */
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    /**
+     * Binds a loopback port ({@code port}, or any free one for 0) for the HTTP API.
+     *
+     * @throws java.io.UncheckedIOException when the port cannot be opened
+     */
+    public static Listener listen(int port) {
+        try {
+            return new Listener(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not open loopback port " + port
+                    + " for the HTTP API (is another process using it?)", e);
+        }
+    }
+
     /** Serves the application's routes with API Gateway's limits. */
     public static HttpApiServer start(Application application, Invoker invoker) {
         return start(application, invoker, Options.apiGateway());
@@ -132,14 +171,22 @@ public final class HttpApiServer implements AutoCloseable {
      * @throws java.io.UncheckedIOException when no port can be opened
      */
     public static HttpApiServer start(Application application, Invoker invoker, Options options) {
-        var routes = RouteTable.of(application);
-        HttpServer server;
+        return start(application, invoker, options, listen(options.port()));
+    }
+
+    /**
+     * As {@link #start(Application, Invoker, Options)}, on a port bound earlier with
+     * {@link #listen(int)} ({@link Options#port()} is then ignored).
+     */
+    public static HttpApiServer start(Application application, Invoker invoker, Options options, Listener listener) {
+        RouteTable routes;
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not open loopback port " + options.port()
-                    + " for the HTTP API (is another process using it?)", e);
+            routes = RouteTable.of(application);
+        } catch (RuntimeException e) {
+            listener.close();
+            throw e;
         }
+        var server = listener.server;
         var requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("http-api-", 0).factory());
         var api = new HttpApiServer(server, requests, routes, invoker, options);
         server.setExecutor(requests);

@@ -325,18 +325,26 @@ public final class SqsPoller implements AutoCloseable {
                 return List.of();
             }
             var failed = failures.get();
-            var blockedGroups = new LinkedHashSet<String>();
+            var failedGroups = new LinkedHashSet<String>();
             var deletable = new ArrayList<Message>();
             for (var message : batch) {
                 var group = queue.fifo() ? message.attributesAsStrings().get("MessageGroupId") : null;
                 if (failed.contains(message.messageId())) {
                     if (group != null) {
-                        blockedGroups.add(group);
+                        failedGroups.add(group);
                     }
-                } else if (group == null || !blockedGroups.contains(group)) {
-                    // In a FIFO queue, deleting a message after a failed one of its group would reorder the group.
-                    deletable.add(message);
+                    continue;
                 }
+                // As Lambda does: every message the response does not name is deleted. On a FIFO
+                // queue that reorders a group whose later message succeeded after an earlier one
+                // failed; AWS leaves it to the function to report the rest of the group (the
+                // toolkit's Batch does), so say so loudly here rather than hide it.
+                if (group != null && failedGroups.contains(group)) {
+                    LOG.warn("{} reported message {} of FIFO group {} as processed after an earlier message of the"
+                            + " group failed; Lambda deletes it, so the group's order is lost. Report every message"
+                            + " after a failure in batchItemFailures.", function.logicalId(), message.messageId(), group);
+                }
+                deletable.add(message);
             }
             return deletable;
         }

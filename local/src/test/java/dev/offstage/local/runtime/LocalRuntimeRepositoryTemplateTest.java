@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.offstage.shared.aws.AwsClients;
 import dev.offstage.shared.config.Environment;
+import dev.offstage.shared.json.Json;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -20,10 +23,11 @@ class LocalRuntimeRepositoryTemplateTest {
     private static final Path TEMPLATE = Path.of("template.yaml");
 
     @Test
-    void repositoryTemplateStartsWithEveryResourceAndStopsCleanly() {
+    void repositoryTemplateStartsWithEveryResourceAndStopsCleanly(@TempDir Path folder) throws Exception {
         var before = ChildProcesses.now();
+        var endpointsFile = folder.resolve("endpoints.json");
 
-        try (var runtime = LocalRuntime.start(LocalRuntimeOptions.of(TEMPLATE).withHttpPort(0));
+        try (var runtime = LocalRuntime.start(LocalRuntimeOptions.of(TEMPLATE).withHttpPort(0).withEndpointsFile(endpointsFile));
                 var aws = AwsClients.from(Environment.of(runtime.clientEnvironment()))) {
             var endpoints = runtime.endpoints();
             assertThat(endpoints.tables()).as("tables").containsKey("IdempotencyTable");
@@ -35,6 +39,16 @@ class LocalRuntimeRepositoryTemplateTest {
                             .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes()).as(queue).isNotEmpty());
             endpoints.buckets().values().forEach(bucket -> aws.s3().headBucket(request -> request.bucket(bucket)));
             assertThat(endpoints.functions().keySet()).isEqualTo(runtime.application().functions().keySet());
+
+            // The endpoints file says the same, for scripts and people.
+            var written = Json.tree(Files.readString(endpointsFile));
+            assertThat(written.get("httpApi").asText()).isEqualTo(endpoints.httpApi().toString());
+            assertThat(written.at("/endpoints/dynamodb").asText()).isEqualTo(endpoints.dynamoDb().toString());
+            assertThat(written.at("/endpoints/sqs").asText()).isEqualTo(endpoints.sqs().toString());
+            assertThat(written.at("/endpoints/s3").asText()).isEqualTo(endpoints.s3().toString());
+            assertThat(written.at("/tables/IdempotencyTable").asText()).isEqualTo(endpoints.tables().get("IdempotencyTable"));
+            assertThat(written.get("region").asText()).isEqualTo("us-east-1");
+            assertThat(endpoints.summary()).contains(endpoints.httpApi().toString(), endpoints.tables().get("IdempotencyTable"));
         }
 
         assertThat(ChildProcesses.startedSince(before)).as("processes left running").isEmpty();

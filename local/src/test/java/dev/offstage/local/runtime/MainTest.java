@@ -1,0 +1,53 @@
+package dev.offstage.local.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+
+    private static final String TEMPLATE = LocalRuntimeEndToEndTest.TEMPLATE.toString();
+
+    @Test
+    void defaultsAreTheRepositoryTemplatePort3000AndTheEndpointsFile() {
+        var options = Main.parse(new String[] {"--template", TEMPLATE});
+
+        assertThat(options.httpPort()).isEqualTo(3000);
+        assertThat(options.endpointsFile()).contains(Path.of(".offstage", "endpoints.json"));
+        assertThat(options.backend()).isEqualTo("local");
+        assertThat(options.initializeFunctions()).isTrue();
+        assertThat(options.stackName()).isEqualTo("offstage");
+    }
+
+    @Test
+    void parameterOverridesAreNameValuePairsUntilTheNextFlag() {
+        var options = Main.parse(new String[] {"--template", TEMPLATE, "--parameter-overrides", "Greeting=hi there",
+                "Stage=dev", "--port", "0", "--stack-name", "mine", "--lazy", "--endpoints-file", "out/e.json"});
+
+        assertThat(options.parameters()).isEqualTo(Map.of("Greeting", "hi there", "Stage", "dev"));
+        assertThat(options.httpPort()).isZero();
+        assertThat(options.stackName()).isEqualTo("mine");
+        assertThat(options.initializeFunctions()).isFalse();
+        assertThat(options.endpointsFile()).isEqualTo(Optional.of(Path.of("out/e.json")));
+    }
+
+    @Test
+    void badArgumentsAreRefusedSayingWhich() {
+        assertThatThrownBy(() -> Main.parse(new String[] {"--template", TEMPLATE, "--port", "70000"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--port");
+        assertThatThrownBy(() -> Main.parse(new String[] {"--template", TEMPLATE, "--backend", "docker"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--backend");
+        assertThatThrownBy(() -> Main.parse(new String[] {"--template", TEMPLATE, "--parameter-overrides", "NoEquals"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Name=Value");
+        assertThatThrownBy(() -> Main.parse(new String[] {"--stack-name"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> Main.parse(new String[] {"--verbose"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--verbose");
+        assertThatThrownBy(() -> Main.parse(new String[] {"--template", "no/such/template.yaml"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no template at");
+    }
+}
