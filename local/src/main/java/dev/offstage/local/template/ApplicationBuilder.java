@@ -43,12 +43,6 @@ final class ApplicationBuilder {
                     + "(::\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)?");
     /** Lambda's rule for environment variable names. */
     private static final Pattern VARIABLE_NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9_]+");
-    /** Variables Lambda sets itself and refuses from a template. */
-    private static final Set<String> RESERVED_VARIABLES = Set.of("_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION",
-            "AWS_REGION", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
-            "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME",
-            "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN", "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR");
     private static final Set<String> HTTP_METHODS = Set.of("ANY", "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS");
     private static final Pattern FUNCTION_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
     private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
@@ -229,7 +223,7 @@ final class ApplicationBuilder {
                 throw site.problem("'" + name + "' is not a valid variable name for Lambda (a letter, then letters, "
                         + "digits and underscores; at least two characters)");
             }
-            if (RESERVED_VARIABLES.contains(name)) {
+            if (FunctionSpec.RESERVED_VARIABLES.contains(name)) {
                 throw site.problem(name + " is reserved: Lambda sets it itself and rejects it from a template");
             }
             variables.get().value(name).ifPresent(value -> resolved.put(name, Evaluator.scalar(value, site, name)));
