@@ -18,6 +18,7 @@ import java.util.Set;
  * @param environment the function's {@code Environment.Variables}, resolved to strings (Lambda refuses
  *     the {@link #RESERVED_VARIABLES} there)
  * @param reservedConcurrency {@code ReservedConcurrentExecutions}, when set
+ * @param logging {@code LoggingConfig}, or {@link LoggingSettings#LAMBDA_DEFAULTS}
  */
 public record FunctionSpec(
         String logicalId,
@@ -30,7 +31,8 @@ public record FunctionSpec(
         Map<String, String> environment,
         OptionalInt reservedConcurrency,
         List<EventSource> events,
-        AsyncConfig async) {
+        AsyncConfig async,
+        LoggingSettings logging) {
 
     /**
      * Variables Lambda sets itself and refuses in a function's {@code Environment.Variables}
