@@ -224,7 +224,10 @@ public final class LambdaService implements Invoker, AutoCloseable {
     /**
      * The process environment of one execution environment: the template's variables, then the
      * platform's (emulator endpoints and credentials win over the template), then what Lambda
-     * sets for every function. Nothing of this JVM's own environment leaks in.
+     * sets for every function, including what it derives from {@code LoggingConfig}
+     * ({@code AWS_LAMBDA_LOG_FORMAT} always, {@code AWS_LAMBDA_LOG_LEVEL} for an application log
+     * level, {@code AWS_LAMBDA_LOG_GROUP_NAME} from {@code LogGroup}). Nothing of this JVM's own
+     * environment leaks in.
      */
     Map<String, String> variables(FunctionSpec function, FunctionCode code) {
         var variables = new TreeMap<String, String>(function.environment());
@@ -236,7 +239,10 @@ public final class LambdaService implements Invoker, AutoCloseable {
         variables.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
         variables.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memoryMb()));
         variables.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
-        variables.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + function.functionName());
+        variables.put("AWS_LAMBDA_LOG_GROUP_NAME", function.logging().logGroup().orElse("/aws/lambda/" + function.functionName()));
+        variables.put("AWS_LAMBDA_LOG_FORMAT", function.logging().format().lambdaName());
+        // A level exists only with the JSON format (LoggingSettings refuses it otherwise), as in Lambda.
+        function.logging().applicationLogLevel().ifPresent(level -> variables.put("AWS_LAMBDA_LOG_LEVEL", level.name()));
         variables.put("AWS_LAMBDA_LOG_STREAM_NAME", logStreamName());
         variables.put("LAMBDA_TASK_ROOT", code.classes().toString());
         variables.put("LAMBDA_RUNTIME_DIR", runtime.directory().toString());

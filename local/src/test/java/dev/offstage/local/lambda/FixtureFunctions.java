@@ -89,6 +89,12 @@ final class FixtureFunctions {
                 function.reservedConcurrency(), List.of(events), function.async(), function.logging());
     }
 
+    static FunctionSpec withLogging(FunctionSpec function, LoggingSettings logging) {
+        return new FunctionSpec(function.logicalId(), function.functionName(), function.handler(), function.codeUri(),
+                function.runtime(), function.memoryMb(), function.timeout(), function.environment(),
+                function.reservedConcurrency(), function.events(), function.async(), logging);
+    }
+
     static Application application(FunctionSpec... functions) {
         var byId = new LinkedHashMap<String, FunctionSpec>();
         for (var function : functions) {
