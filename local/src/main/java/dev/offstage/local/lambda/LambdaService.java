@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -48,16 +47,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * when this JVM dies, however it dies.
  */
 public final class LambdaService implements Invoker, AutoCloseable {
-
-    /**
-     * Variables Lambda sets itself and refuses in a function's configuration
-     * (docs: "Defined runtime environment variables", reserved keys).
-     */
-    static final Set<String> RESERVED_VARIABLES = Set.of("_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION",
-            "AWS_REGION", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
-            "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME",
-            "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN", "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR");
 
     private static final String DEFAULT_REGION = "us-east-1";
 
@@ -198,7 +187,7 @@ public final class LambdaService implements Invoker, AutoCloseable {
 
     private List<Problem> problemsOf(FunctionSpec function) {
         var problems = new ArrayList<Problem>();
-        function.environment().keySet().stream().filter(RESERVED_VARIABLES::contains).sorted().forEach(name ->
+        function.environment().keySet().stream().filter(FunctionSpec.RESERVED_VARIABLES::contains).sorted().forEach(name ->
                 problems.add(new Problem(function.logicalId(), "environment variable " + name
                         + " is reserved by Lambda and cannot be set in the template")));
         try {
@@ -235,7 +224,10 @@ public final class LambdaService implements Invoker, AutoCloseable {
     /**
      * The process environment of one execution environment: the template's variables, then the
      * platform's (emulator endpoints and credentials win over the template), then what Lambda
-     * sets for every function. Nothing of this JVM's own environment leaks in.
+     * sets for every function, including what it derives from {@code LoggingConfig}
+     * ({@code AWS_LAMBDA_LOG_FORMAT} always, {@code AWS_LAMBDA_LOG_LEVEL} for an application log
+     * level, {@code AWS_LAMBDA_LOG_GROUP_NAME} from {@code LogGroup}). Nothing of this JVM's own
+     * environment leaks in.
      */
     Map<String, String> variables(FunctionSpec function, FunctionCode code) {
         var variables = new TreeMap<String, String>(function.environment());
@@ -247,7 +239,10 @@ public final class LambdaService implements Invoker, AutoCloseable {
         variables.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
         variables.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memoryMb()));
         variables.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
-        variables.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + function.functionName());
+        variables.put("AWS_LAMBDA_LOG_GROUP_NAME", function.logging().logGroup().orElse("/aws/lambda/" + function.functionName()));
+        variables.put("AWS_LAMBDA_LOG_FORMAT", function.logging().format().lambdaName());
+        // A level exists only with the JSON format (LoggingSettings refuses it otherwise), as in Lambda.
+        function.logging().applicationLogLevel().ifPresent(level -> variables.put("AWS_LAMBDA_LOG_LEVEL", level.name()));
         variables.put("AWS_LAMBDA_LOG_STREAM_NAME", logStreamName());
         variables.put("LAMBDA_TASK_ROOT", code.classes().toString());
         variables.put("LAMBDA_RUNTIME_DIR", runtime.directory().toString());

@@ -5,6 +5,7 @@ import dev.offstage.local.model.AsyncConfig;
 import dev.offstage.local.model.BucketSpec;
 import dev.offstage.local.model.EventSource;
 import dev.offstage.local.model.FunctionSpec;
+import dev.offstage.local.model.LoggingSettings;
 import dev.offstage.local.model.QueueSpec;
 import dev.offstage.local.model.TableSpec;
 import dev.offstage.shared.json.InvalidJsonException;
@@ -14,6 +15,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -43,18 +45,15 @@ final class ApplicationBuilder {
                     + "(::\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)?");
     /** Lambda's rule for environment variable names. */
     private static final Pattern VARIABLE_NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9_]+");
-    /** Variables Lambda sets itself and refuses from a template. */
-    private static final Set<String> RESERVED_VARIABLES = Set.of("_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION",
-            "AWS_REGION", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
-            "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME",
-            "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN", "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR");
     private static final Set<String> HTTP_METHODS = Set.of("ANY", "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS");
     private static final Pattern FUNCTION_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
     private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern TABLE_NAME = Pattern.compile("[a-zA-Z0-9_.-]{3,255}");
     private static final Pattern QUEUE_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,75}(\\.fifo)?|[a-zA-Z0-9_-]{1,80}");
     private static final String EVENT_INVOKE_CONFIG = "AWS::Lambda::EventInvokeConfig";
+    private static final List<String> LOGGING_CONFIG_PROPERTIES = List.of("LogFormat", "ApplicationLogLevel", "SystemLogLevel", "LogGroup");
+    /** The Lambda API's rule for {@code LoggingConfig.LogGroup}. */
+    private static final Pattern LOG_GROUP = Pattern.compile("[.\\-_/#A-Za-z0-9]{1,512}");
 
     private final Path templateFolder;
     private final LocalNaming naming;
@@ -162,11 +161,12 @@ final class ApplicationBuilder {
             }
             return own.or(() -> standaloneAsync).orElse(AsyncConfig.LAMBDA_DEFAULTS);
         });
+        var logging = attempt(() -> logging(properties));
         if (problems.size() > before) {
             return null;
         }
         return new FunctionSpec(id, name, handler, codeUri, runtime, memory, Duration.ofSeconds(timeout), environment,
-                reserved, events, async);
+                reserved, events, async, logging);
     }
 
     private static String handler(PropertyMap properties) {
@@ -229,12 +229,59 @@ final class ApplicationBuilder {
                 throw site.problem("'" + name + "' is not a valid variable name for Lambda (a letter, then letters, "
                         + "digits and underscores; at least two characters)");
             }
-            if (RESERVED_VARIABLES.contains(name)) {
+            if (FunctionSpec.RESERVED_VARIABLES.contains(name)) {
                 throw site.problem(name + " is reserved: Lambda sets it itself and rejects it from a template");
             }
             variables.get().value(name).ifPresent(value -> resolved.put(name, Evaluator.scalar(value, site, name)));
         }
         return resolved;
+    }
+
+    /**
+     * {@code LoggingConfig} (merged with {@code Globals} per key, as SAM merges), checked as the
+     * Lambda API checks it: values are case-sensitive, and log levels need the JSON format.
+     */
+    private static LoggingSettings logging(PropertyMap properties) {
+        var config = properties.map("LoggingConfig");
+        if (config.isEmpty()) {
+            return LoggingSettings.LAMBDA_DEFAULTS;
+        }
+        var logging = config.get();
+        for (var key : logging.keys()) {
+            if (!LOGGING_CONFIG_PROPERTIES.contains(String.valueOf(key))) {
+                throw logging.site(String.valueOf(key)).problem("is not a LoggingConfig property (" + String.join(", ",
+                        LOGGING_CONFIG_PROPERTIES) + ")");
+            }
+        }
+        var format = logging.string("LogFormat").map(written -> switch (written) {
+            case "JSON" -> LoggingSettings.Format.JSON;
+            case "Text" -> LoggingSettings.Format.TEXT;
+            default -> throw logging.site("LogFormat").problem("'" + written + "' is not a log format: write JSON or Text");
+        }).orElse(LoggingSettings.Format.TEXT);
+        var applicationLevel = level(logging, "ApplicationLogLevel", EnumSet.allOf(LoggingSettings.Level.class));
+        // Lambda's own platform lines have fewer levels than the application's.
+        var systemLevel = level(logging, "SystemLogLevel",
+                EnumSet.of(LoggingSettings.Level.DEBUG, LoggingSettings.Level.INFO, LoggingSettings.Level.WARN));
+        if (format != LoggingSettings.Format.JSON && (applicationLevel.isPresent() || systemLevel.isPresent())) {
+            var levels = applicationLevel.isPresent() && systemLevel.isPresent() ? "ApplicationLogLevel and SystemLogLevel need"
+                    : applicationLevel.isPresent() ? "ApplicationLogLevel needs" : "SystemLogLevel needs";
+            throw logging.site().problem(levels + " LogFormat: JSON; Lambda filters log levels only in JSON logs and rejects "
+                    + "a level with " + (logging.string("LogFormat").isPresent() ? "LogFormat: Text" : "the default format, Text"));
+        }
+        var logGroup = logging.string("LogGroup");
+        if (logGroup.isPresent() && !LOG_GROUP.matcher(logGroup.get()).matches()) {
+            throw logging.site("LogGroup").problem("'" + logGroup.get() + "' is not a valid log group name (1 to 512 letters, "
+                    + "digits and . - _ / #)");
+        }
+        return new LoggingSettings(format, applicationLevel, systemLevel, logGroup);
+    }
+
+    private static Optional<LoggingSettings.Level> level(PropertyMap logging, String property, Set<LoggingSettings.Level> valid) {
+        return logging.string(property).map(written -> valid.stream()
+                .filter(level -> level.name().equals(written))
+                .findFirst()
+                .orElseThrow(() -> logging.site(property).problem("'" + written + "' is not a log level Lambda takes here ("
+                        + String.join(", ", valid.stream().map(Enum::name).toList()) + ")")));
     }
 
     private List<EventSource> events(PropertyMap properties, int timeoutSeconds) {

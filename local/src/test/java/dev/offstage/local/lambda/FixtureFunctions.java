@@ -7,6 +7,7 @@ import dev.offstage.local.model.Application;
 import dev.offstage.local.model.AsyncConfig;
 import dev.offstage.local.model.EventSource;
 import dev.offstage.local.model.FunctionSpec;
+import dev.offstage.local.model.LoggingSettings;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,31 +61,38 @@ final class FixtureFunctions {
     /** A function of the fixture module: 256 MB, 30 s, no events, default concurrency. */
     static FunctionSpec function(Path codeUri, String logicalId, String handlerClass) {
         return new FunctionSpec(logicalId, "offstage-test-" + logicalId, FIXTURES + handlerClass, codeUri, "java25", 256,
-                Duration.ofSeconds(30), Map.of(), OptionalInt.empty(), List.of(), AsyncConfig.LAMBDA_DEFAULTS);
+                Duration.ofSeconds(30), Map.of(), OptionalInt.empty(), List.of(), AsyncConfig.LAMBDA_DEFAULTS,
+                LoggingSettings.LAMBDA_DEFAULTS);
     }
 
     static FunctionSpec withTimeout(FunctionSpec function, Duration timeout) {
         return new FunctionSpec(function.logicalId(), function.functionName(), function.handler(), function.codeUri(),
                 function.runtime(), function.memoryMb(), timeout, function.environment(), function.reservedConcurrency(),
-                function.events(), function.async());
+                function.events(), function.async(), function.logging());
     }
 
     static FunctionSpec withEnvironment(FunctionSpec function, Map<String, String> environment) {
         return new FunctionSpec(function.logicalId(), function.functionName(), function.handler(), function.codeUri(),
                 function.runtime(), function.memoryMb(), function.timeout(), environment, function.reservedConcurrency(),
-                function.events(), function.async());
+                function.events(), function.async(), function.logging());
     }
 
     static FunctionSpec withReservedConcurrency(FunctionSpec function, int reserved) {
         return new FunctionSpec(function.logicalId(), function.functionName(), function.handler(), function.codeUri(),
                 function.runtime(), function.memoryMb(), function.timeout(), function.environment(), OptionalInt.of(reserved),
-                function.events(), function.async());
+                function.events(), function.async(), function.logging());
     }
 
     static FunctionSpec withEvents(FunctionSpec function, EventSource... events) {
         return new FunctionSpec(function.logicalId(), function.functionName(), function.handler(), function.codeUri(),
                 function.runtime(), function.memoryMb(), function.timeout(), function.environment(),
-                function.reservedConcurrency(), List.of(events), function.async());
+                function.reservedConcurrency(), List.of(events), function.async(), function.logging());
+    }
+
+    static FunctionSpec withLogging(FunctionSpec function, LoggingSettings logging) {
+        return new FunctionSpec(function.logicalId(), function.functionName(), function.handler(), function.codeUri(),
+                function.runtime(), function.memoryMb(), function.timeout(), function.environment(),
+                function.reservedConcurrency(), function.events(), function.async(), logging);
     }
 
     static Application application(FunctionSpec... functions) {

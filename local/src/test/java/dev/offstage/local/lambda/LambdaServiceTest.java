@@ -4,12 +4,16 @@ import dev.offstage.testing.LogCapture;
 import dev.offstage.testing.LogCapture.LogLine;
 import static dev.offstage.local.lambda.FixtureFunctions.function;
 import static dev.offstage.local.lambda.FixtureFunctions.withEnvironment;
+import static dev.offstage.local.lambda.FixtureFunctions.withLogging;
 import static dev.offstage.local.lambda.FixtureFunctions.withReservedConcurrency;
 import static dev.offstage.local.lambda.FixtureFunctions.withTimeout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.offstage.local.lambda.Invocation.Outcome;
+import dev.offstage.local.model.LoggingSettings;
+import dev.offstage.local.model.LoggingSettings.Format;
+import dev.offstage.local.model.LoggingSettings.Level;
 import dev.offstage.shared.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
@@ -44,6 +49,8 @@ class LambdaServiceTest {
         var application = FixtureFunctions.application(
                 withEnvironment(function(code, "Echo", "EchoHandler"), Map.of("GREETING", "hello from the template")),
                 function(code, "WarmEcho", "EchoHandler"),
+                withLogging(function(code, "JsonEcho", "EchoHandler"), new LoggingSettings(Format.JSON,
+                        Optional.of(Level.DEBUG), Optional.of(Level.WARN), Optional.of("/offstage/json-echo"))),
                 function(code, "UpperCase", "UpperCaseStreamHandler"),
                 function(code, "Failing", "FailingHandler"),
                 withTimeout(function(code, "Sleepy", "SleepyStreamHandler"), Duration.ofSeconds(1)),
@@ -112,11 +119,34 @@ class LambdaServiceTest {
                 "GREETING", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
                 "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_EXECUTION_ENV",
                 "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
-                "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
+                "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_LAMBDA_LOG_FORMAT",
                 "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "_HANDLER", "TZ", "LANG", "PATH"));
         assertThat(answer.path("workingDirectory").asText()).endsWith("fixture-function/target/classes");
         // 85% of 256 MB, as Lambda sizes the heap.
         assertThat(answer.path("maxHeapMb").asLong()).isBetween(180L, 218L);
+    }
+
+    @Test
+    void functionWithoutLoggingConfigLogsAsLambdasDefaultText() {
+        var variables = Json.tree(lambda.invoke("Echo", json("{}")).payloadText()).path("variables");
+
+        assertThat(variables.path("AWS_LAMBDA_LOG_FORMAT").asText()).isEqualTo("Text");
+        assertThat(variables.path("AWS_LAMBDA_LOG_LEVEL").asText()).isEqualTo("null");
+        assertThat(variables.path("AWS_LAMBDA_LOG_GROUP_NAME").asText()).isEqualTo("/aws/lambda/offstage-test-Echo");
+    }
+
+    @Test
+    void functionSeesTheLogFormatLevelAndGroupLambdaDerivesFromItsLoggingConfig() {
+        var invocation = lambda.invoke("JsonEcho", json("{}"));
+
+        assertThat(invocation.outcome()).as(invocation.toString()).isEqualTo(Outcome.SUCCESS);
+        var answer = Json.tree(invocation.payloadText());
+        var variables = answer.path("variables");
+        assertThat(variables.path("AWS_LAMBDA_LOG_FORMAT").asText()).isEqualTo("JSON");
+        assertThat(variables.path("AWS_LAMBDA_LOG_LEVEL").asText()).isEqualTo("DEBUG");
+        assertThat(variables.path("AWS_LAMBDA_LOG_GROUP_NAME").asText()).isEqualTo("/offstage/json-echo");
+        // The runtime interface client builds the Context from the same variable.
+        assertThat(answer.path("logGroupName").asText()).isEqualTo("/offstage/json-echo");
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.offstage.local.model.AsyncConfig;
 import dev.offstage.local.model.BucketSpec;
 import dev.offstage.local.model.EventSource;
 import dev.offstage.local.model.FunctionSpec;
+import dev.offstage.local.model.LoggingSettings;
 import dev.offstage.local.model.QueueSpec;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +31,7 @@ final class TestApplications {
 
     static FunctionSpec function(String logicalId, Duration timeout, AsyncConfig async, EventSource... events) {
         return new FunctionSpec(logicalId, "offstage-test-" + logicalId, "example.Handler", Path.of("."), "java25",
-                512, timeout, Map.of(), OptionalInt.empty(), List.of(events), async);
+                512, timeout, Map.of(), OptionalInt.empty(), List.of(events), async, LoggingSettings.LAMBDA_DEFAULTS);
     }
 
     static Application application(List<FunctionSpec> functions, List<QueueSpec> queues, List<BucketSpec> buckets) {
