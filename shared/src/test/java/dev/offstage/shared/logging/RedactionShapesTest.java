@@ -2,8 +2,11 @@ package dev.offstage.shared.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -210,5 +213,29 @@ class RedactionShapesTest {
         assertThat(line.get("detail").asText()).isEqualTo(text);
         assertThat(line.get("error_message").asText()).isEqualTo(text);
         assertThat(log.raw()).doesNotContain(Redaction.MASK);
+    }
+
+    /**
+     * Masking runs on every string of every line, so the design keeps the common case regex-free:
+     * a text without an anchor costs one pass over its characters. This checks that typical lines
+     * never get as far as a regex. No timing assertion: the machines are noisy, and speed is a
+     * benchmark matter.
+     */
+    @Test
+    void ordinaryLinesNeverRunARegex() {
+        int reachedARegex = 0;
+        String example = null;
+        for (int i = 0; i < 100_000; i++) {
+            var line = "processed message " + UUID.randomUUID() + " for post " + i + " in " + (i % 97) + " ms"
+                    + " at " + Instant.ofEpochMilli(CapturedLog.NOW + i * 1_000L)
+                    + " commit " + Long.toHexString(i * 0x9E3779B97F4A7C15L) + " base " + COMMIT
+                    + " key=posts/" + i + "/cover.jpg url=" + MEDIA + "?versionId=" + i
+                    + " status=200 user_agent=\"GitHub-Hookshot/abc123\"";
+            if (SecretShapes.shapesToTry(line) != 0 || SecretShapes.mask(line) != line) {
+                reachedARegex++;
+                example = line;
+            }
+        }
+        assertThat(reachedARegex).as("lines that reached a regex, e.g. %s", example).isZero();
     }
 }
