@@ -5,12 +5,18 @@ import java.util.Locale;
 /**
  * Keeps secrets out of log lines. Thread-safe.
  *
- * <p>Two rules, applied by the logging backend to every line it writes:
+ * <p>Three rules, applied by the logging backend to every line it writes:
  * <ul>
  *   <li>a field whose <em>key</em> looks secret ({@link #isSecretKey}) has its value replaced by
  *       {@link #MASK}, whatever the value;</li>
  *   <li>every <em>value</em> registered with {@link #register} is replaced by {@link #MASK}
- *       wherever it appears: message, MDC and key-value fields, exception messages, stack traces.</li>
+ *       wherever it appears: message, MDC and key-value fields, exception messages, stack traces;</li>
+ *   <li>so is, in the same places, every value whose <em>shape</em> gives it away, whoever
+ *       loaded it: presigned URL signatures and credentials, {@code Authorization} headers,
+ *       GitHub webhook signatures and tokens, JWTs, AWS access key ids and labelled AWS secrets.
+ *       What names the value stays readable: {@code X-Amz-Signature=[REDACTED]},
+ *       {@code Bearer [REDACTED]}, {@code sha256=[REDACTED]}. Commit ids, UUIDs and timestamps
+ *       are not secrets and stay.</li>
  * </ul>
  *
  * <p>The registry is one per JVM on purpose: a secret is loaded in one place (a config loader, a
@@ -66,19 +72,22 @@ public final class Redaction {
         }
     }
 
-    /** {@code text} with every registered secret replaced by {@link #MASK}; {@code null} stays null. */
+    /**
+     * {@code text} with every registered secret, then every secret recognised by its shape,
+     * replaced by {@link #MASK}; {@code null} stays null. Cheap for text that holds none: one pass
+     * over its characters per registered secret and one for the shapes, no regex.
+     */
     public static String mask(String text) {
-        var known = secrets;
-        if (text == null || known.length == 0) {
-            return text;
+        if (text == null) {
+            return null;
         }
         var masked = text;
-        for (var secret : known) {
+        for (var secret : secrets) {
             if (masked.contains(secret)) {
                 masked = masked.replace(secret, MASK);
             }
         }
-        return masked;
+        return SecretShapes.mask(masked);
     }
 
     /**
