@@ -147,6 +147,7 @@ final class LocalEmulators implements Emulators {
                 .endpoint(URI.create("http://127.0.0.1:0"))
                 .ignoreUnknownHeaders(true)
                 .build();
+        ChunkedBodyDraining.install(proxy);
         proxy.start();
         while (!"STARTED".equals(proxy.getState())) {
             Thread.sleep(5);
