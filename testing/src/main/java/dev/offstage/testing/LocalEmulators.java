@@ -7,12 +7,13 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.ActorSystem;
 import org.elasticmq.rest.sqs.SQSRestServer;
@@ -148,11 +149,34 @@ final class LocalEmulators implements Emulators {
                 .ignoreUnknownHeaders(true)
                 .build();
         ChunkedBodyDraining.install(proxy);
-        proxy.start();
-        while (!"STARTED".equals(proxy.getState())) {
-            Thread.sleep(5);
+        try {
+            proxy.start();
+            awaitStarted("S3Proxy", proxy::getState, Duration.ofSeconds(START_TIMEOUT_SECONDS));
+        } catch (Exception e) {
+            stopQuietly(proxy);
+            throw e;
         }
         return proxy;
+    }
+
+    /**
+     * Waits for a Jetty-style lifecycle ({@code STARTING}, {@code STARTED}, {@code FAILED}) to reach
+     * {@code STARTED}.
+     *
+     * @throws IllegalStateException when it reports {@code FAILED} or is not started within {@code timeout}
+     */
+    static void awaitStarted(String name, Supplier<String> state, Duration timeout) throws InterruptedException {
+        var deadline = System.nanoTime() + timeout.toNanos();
+        for (var current = state.get(); !"STARTED".equals(current); current = state.get()) {
+            if ("FAILED".equals(current)) {
+                throw new IllegalStateException(name + " failed to start");
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new IllegalStateException(name + " did not start within " + timeout.toMillis() / 1000.0 + " s (state "
+                        + current + ")");
+            }
+            Thread.sleep(5);
+        }
     }
 
     @Override
