@@ -11,6 +11,19 @@ import org.junit.jupiter.api.Test;
 class LocalEmulatorsTest {
 
     @Test
+    void closeEndsDynaliteAndForgetsItsShutdownHook() throws Exception {
+        var emulators = LocalEmulators.start();
+        var stopper = emulators.dynaliteStopper();
+        // Registered while open: removing it answers true, and it goes back at once.
+        assertThat(Runtime.getRuntime().removeShutdownHook(stopper)).isTrue();
+        Runtime.getRuntime().addShutdownHook(stopper);
+
+        emulators.close();
+
+        assertThat(Runtime.getRuntime().removeShutdownHook(stopper)).as("hook still registered after close()").isFalse();
+    }
+
+    @Test
     void startedLifecycleIsAwaited() throws InterruptedException {
         Iterator<String> states = List.of("STARTING", "STARTING", "STARTED").iterator();
 
