@@ -7,12 +7,13 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.ActorSystem;
 import org.elasticmq.rest.sqs.SQSRestServer;
@@ -34,6 +35,8 @@ final class LocalEmulators implements Emulators {
     private static final long START_TIMEOUT_SECONDS = 30;
 
     private final Process dynalite;
+    /** Ends dynalite if the JVM exits without {@link #close()}; removed by it. */
+    private final Thread dynaliteStopper;
     private final URI dynamoDbEndpoint;
     private final SQSRestServer elasticMq;
     private final ActorSystem elasticMqActors;
@@ -42,10 +45,11 @@ final class LocalEmulators implements Emulators {
     private final URI s3Endpoint;
     private volatile boolean closed;
 
-    private LocalEmulators(Process dynalite, URI dynamoDbEndpoint, SQSRestServer elasticMq, ActorSystem elasticMqActors,
+    private LocalEmulators(StartedProcess dynalite, SQSRestServer elasticMq, ActorSystem elasticMqActors,
             URI sqsEndpoint, S3Proxy s3Proxy, URI s3Endpoint) {
-        this.dynalite = dynalite;
-        this.dynamoDbEndpoint = dynamoDbEndpoint;
+        this.dynalite = dynalite.process();
+        this.dynaliteStopper = dynalite.stopper();
+        this.dynamoDbEndpoint = dynalite.endpoint();
         this.elasticMq = elasticMq;
         this.elasticMqActors = elasticMqActors;
         this.sqsEndpoint = sqsEndpoint;
@@ -74,18 +78,24 @@ final class LocalEmulators implements Emulators {
             var sqsPort = elasticMq.waitUntilStarted().localAddress().getPort();
             s3Proxy = startS3Proxy(s3Listener);
             var started = dynalite.get(START_TIMEOUT_SECONDS + 5, TimeUnit.SECONDS);
-            return new LocalEmulators(started.process(), started.endpoint(), elasticMq, elasticMqActors,
+            return new LocalEmulators(started, elasticMq, elasticMqActors,
                     URI.create("http://127.0.0.1:" + sqsPort), s3Proxy,
                     URI.create("http://127.0.0.1:" + s3Proxy.getPort()));
         } catch (Exception e) {
-            dynalite.thenAccept(started -> started.process().destroyForcibly());
+            dynalite.thenAccept(StartedProcess::destroyForcibly);
             stop(elasticMq, elasticMqActors);
             stopQuietly(s3Proxy);
             throw new IllegalStateException("Could not start the local emulators: " + e.getMessage(), e);
         }
     }
 
-    private record StartedProcess(Process process, URI endpoint) {}
+    /** A child process, its endpoint and the shutdown hook that ends it with the JVM. */
+    private record StartedProcess(Process process, URI endpoint, Thread stopper) {
+
+        void destroyForcibly() {
+            LocalEmulators.destroyForcibly(process, stopper);
+        }
+    }
 
     private static StartedProcess startDynalite() {
         var module = NodeModules.find("dynalite");
@@ -103,16 +113,17 @@ final class LocalEmulators implements Emulators {
             throw new UncheckedIOException("Could not start dynalite with '" + NodeModules.node()
                     + "' (is Node.js 20+ installed? set OFFSTAGE_NODE to its path)", e);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "dynalite-stopper"));
+        var stopper = new Thread(process::destroyForcibly, "dynalite-stopper");
+        Runtime.getRuntime().addShutdownHook(stopper);
         var port = CompletableFuture.supplyAsync(() -> readPort(process));
         try {
             return new StartedProcess(process,
-                    URI.create("http://127.0.0.1:" + port.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)));
+                    URI.create("http://127.0.0.1:" + port.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)), stopper);
         } catch (TimeoutException e) {
-            process.destroyForcibly();
+            destroyForcibly(process, stopper);
             throw new IllegalStateException("dynalite did not report its port within " + START_TIMEOUT_SECONDS + " s");
         } catch (Exception e) {
-            process.destroyForcibly();
+            destroyForcibly(process, stopper);
             throw new IllegalStateException("dynalite failed to start: " + e.getMessage(), e);
         }
     }
@@ -147,11 +158,35 @@ final class LocalEmulators implements Emulators {
                 .endpoint(URI.create("http://127.0.0.1:0"))
                 .ignoreUnknownHeaders(true)
                 .build();
-        proxy.start();
-        while (!"STARTED".equals(proxy.getState())) {
-            Thread.sleep(5);
+        ChunkedBodyDraining.install(proxy);
+        try {
+            proxy.start();
+            awaitStarted("S3Proxy", proxy::getState, Duration.ofSeconds(START_TIMEOUT_SECONDS));
+        } catch (Exception e) {
+            stopQuietly(proxy);
+            throw e;
         }
         return proxy;
+    }
+
+    /**
+     * Waits for a Jetty-style lifecycle ({@code STARTING}, {@code STARTED}, {@code FAILED}) to reach
+     * {@code STARTED}.
+     *
+     * @throws IllegalStateException when it reports {@code FAILED} or is not started within {@code timeout}
+     */
+    static void awaitStarted(String name, Supplier<String> state, Duration timeout) throws InterruptedException {
+        var deadline = System.nanoTime() + timeout.toNanos();
+        for (var current = state.get(); !"STARTED".equals(current); current = state.get()) {
+            if ("FAILED".equals(current)) {
+                throw new IllegalStateException(name + " failed to start");
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new IllegalStateException(name + " did not start within " + timeout.toMillis() / 1000.0 + " s (state "
+                        + current + ")");
+            }
+            Thread.sleep(5);
+        }
     }
 
     @Override
@@ -191,6 +226,8 @@ final class LocalEmulators implements Emulators {
             dynalite.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+        // Only now: should the JVM exit while this closes, the hook still ends dynalite.
+        removeShutdownHook(dynaliteStopper);
     }
 
     /**
@@ -218,6 +255,25 @@ final class LocalEmulators implements Emulators {
                 }
             }
         }
+    }
+
+    private static void destroyForcibly(Process process, Thread stopper) {
+        process.destroyForcibly();
+        removeShutdownHook(stopper);
+    }
+
+    /** Forgets a shutdown hook; does nothing once the JVM is exiting, when the hook runs anyway. */
+    private static void removeShutdownHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // The hooks are running: this one ends the process too.
+        }
+    }
+
+    /** The shutdown hook that ends dynalite should the JVM exit before {@link #close()}. */
+    Thread dynaliteStopper() {
+        return dynaliteStopper;
     }
 
     private static void stopQuietly(S3Proxy proxy) {

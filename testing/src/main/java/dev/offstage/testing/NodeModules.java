@@ -15,19 +15,40 @@ final class NodeModules {
 
     /**
      * The folder of an installed package, looked up in {@code node_modules} of the working directory
-     * and its parents (tests run in module folders or the repository root).
+     * and its parents up to the repository root (tests run in module folders or the root).
      *
      * @throws IllegalStateException telling how to install it when it is missing
      */
     static Path find(String packageName) {
-        var start = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        for (var dir = start; dir != null; dir = dir.getParent()) {
+        return find(packageName, Path.of(System.getProperty("user.dir")));
+    }
+
+    /**
+     * The folder of an installed package, looked up in {@code node_modules} of {@code start} and its
+     * parents up to the repository root: the first folder with {@code mvnw} or {@code .git}. A
+     * package installed above the clone is never used, since its version is not the lockfile's.
+     *
+     * @throws IllegalStateException when {@code start} is not inside a repository, or the package is
+     *     not installed in it
+     */
+    static Path find(String packageName, Path start) {
+        var from = start.toAbsolutePath().normalize();
+        for (var dir = from; dir != null; dir = dir.getParent()) {
             var candidate = dir.resolve("node_modules").resolve(packageName);
             if (Files.isRegularFile(candidate.resolve("package.json"))) {
                 return candidate;
             }
+            if (isRepositoryRoot(dir)) {
+                throw new IllegalStateException("npm package '" + packageName + "' is not installed in the repository "
+                        + dir + " (looked in node_modules from " + from + " up to it): run `npm ci` there");
+            }
         }
-        throw new IllegalStateException("npm package '" + packageName + "' not found in node_modules above " + start
-                + ": run `npm ci` in the repository root");
+        throw new IllegalStateException("npm package '" + packageName + "' not looked up: " + from
+                + " is not inside the Offstage repository (no folder above it has mvnw or .git); run from the clone");
+    }
+
+    private static boolean isRepositoryRoot(Path dir) {
+        // .git is a folder in a clone and a file in a worktree.
+        return Files.isRegularFile(dir.resolve("mvnw")) || Files.exists(dir.resolve(".git"));
     }
 }
