@@ -13,8 +13,8 @@ import org.gaul.shaded.org.eclipse.jetty.util.Callback;
  * Makes S3Proxy read the whole body of a successful {@code aws-chunked} upload before it ends the
  * exchange, so that the client's connection stays open.
  *
- * <p>Why: the SDK sends small uploads {@code aws-chunked} over plain HTTP (a signed data chunk,
- * then a final empty chunk and the checksum trailer). S3Proxy 4.1 stops reading at
+ * <p>Why: the SDK sends uploads {@code aws-chunked} over plain HTTP (signed data chunks, then a
+ * final empty chunk and the checksum trailer). S3Proxy 4.1 stops reading at
  * {@code x-amz-decoded-content-length}, stores the object and answers 200; Jetty then finds request
  * content unread and closes the connection. When the client is slower than the server (a loaded
  * machine), its write of the final chunk meets the closed connection, the SDK sees an
