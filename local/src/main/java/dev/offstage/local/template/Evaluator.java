@@ -215,17 +215,10 @@ final class Evaluator {
     }
 
     private String sub(Object argument, Site site) {
-        String text;
-        Map<?, ?> variables = Map.of();
-        if (argument instanceof String string) {
-            text = string;
-        } else if (argument instanceof List<?> list && list.size() == 2 && list.get(0) instanceof String string
-                && list.get(1) instanceof Map<?, ?> map) {
-            text = string;
-            variables = map;
-        } else {
-            throw site.problem("!Sub takes a string or a list of a string and a map of variables");
-        }
+        var sub = SubString.Argument.of(argument).orElseThrow(
+                () -> site.problem("!Sub takes a string or a list of a string and a map of variables"));
+        var text = sub.text();
+        var variables = sub.variables();
         var result = new StringBuilder();
         for (var part : SubString.parse(text).parts()) {
             switch (part) {

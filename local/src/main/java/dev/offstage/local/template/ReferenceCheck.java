@@ -130,24 +130,15 @@ final class ReferenceCheck {
                 }
             }
             case Intrinsics.SUB -> {
-                String text = null;
-                Map<?, ?> variables = Map.of();
-                if (argument instanceof String string) {
-                    text = string;
-                } else if (argument instanceof List<?> list && list.size() == 2 && list.get(0) instanceof String string
-                        && list.get(1) instanceof Map<?, ?> map) {
-                    text = string;
-                    variables = map;
-                    map.forEach((key, item) -> walk(item, site.child(String.valueOf(key)), dependent, inConditions));
-                }
-                if (text != null) {
-                    for (var variable : SubString.parse(text).variables()) {
-                        if (!variables.containsKey(variable.name())) {
+                SubString.Argument.of(argument).ifPresent(sub -> {
+                    sub.variables().forEach((key, item) -> walk(item, site.child(String.valueOf(key)), dependent, inConditions));
+                    for (var variable : SubString.parse(sub.text()).variables()) {
+                        if (!sub.variables().containsKey(variable.name())) {
                             reference(variable.target(), variable.attribute(), "!Sub variable ${" + variable.name() + "}",
                                     site, dependent, inConditions);
                         }
                     }
-                }
+                });
             }
             case Intrinsics.IF -> {
                 if (argument instanceof List<?> list && !list.isEmpty() && list.getFirst() instanceof String condition) {

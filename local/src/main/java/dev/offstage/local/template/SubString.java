@@ -2,6 +2,8 @@ package dev.offstage.local.template;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The parts of an {@code Fn::Sub} string: literal text and {@code ${Name}} / {@code ${Res.Attr}}
@@ -63,5 +65,21 @@ record SubString(List<Part> parts) {
 
     List<Variable> variables() {
         return parts.stream().filter(Variable.class::isInstance).map(Variable.class::cast).toList();
+    }
+
+    /** The argument of {@code Fn::Sub}: its text and its own variables (empty in the string form). */
+    record Argument(String text, Map<?, ?> variables) {
+
+        /** Reads either form, {@code "text"} or {@code [text, {variables}]}; empty for any other shape. */
+        static Optional<Argument> of(Object argument) {
+            if (argument instanceof String text) {
+                return Optional.of(new Argument(text, Map.of()));
+            }
+            if (argument instanceof List<?> list && list.size() == 2 && list.get(0) instanceof String text
+                    && list.get(1) instanceof Map<?, ?> variables) {
+                return Optional.of(new Argument(text, variables));
+            }
+            return Optional.empty();
+        }
     }
 }
