@@ -1,0 +1,96 @@
+package dev.offstage.ci;
+
+import dev.offstage.shared.config.ConfigurationException;
+import dev.offstage.shared.config.Environment;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The CI pipeline's settings, read once per execution environment from the variables
+ * {@code template.yaml} sets. Each function reads the ones it uses: a missing required one fails
+ * its init with the variable's name.
+ */
+public record CiConfig(Environment environment) {
+
+    public static final String BUILDS_TABLE = "CI_BUILDS_TABLE";
+    public static final String BUILDS_QUEUE_URL = "CI_BUILDS_QUEUE_URL";
+    public static final String ARTIFACTS_BUCKET = "CI_ARTIFACTS_BUCKET";
+    /** Secrets Manager id (ARN or name) of the webhook secret. */
+    public static final String WEBHOOK_SECRET_ID = "CI_WEBHOOK_SECRET_ID";
+    /** Secrets Manager id of the GitHub credentials: a token, {@code {"token"}} or {@code {"appId","privateKey"}}. */
+    public static final String GITHUB_CREDENTIALS_ID = "CI_GITHUB_CREDENTIALS_ID";
+    /** Secrets Manager id of a JSON object of environment variables for builds of trusted code (optional). */
+    public static final String BUILD_SECRETS_ID = "CI_BUILD_SECRETS_ID";
+    public static final String GITHUB_API_URL = "CI_GITHUB_API_URL";
+    public static final String BUILD_TAGS = "CI_BUILD_TAGS";
+    public static final String WEBHOOK_MAX_BYTES = "CI_WEBHOOK_MAX_BYTES";
+    /** Base URL of the build pages when they are served under a custom domain (optional). */
+    public static final String PAGES_URL = "CI_PAGES_URL";
+    public static final String SAFETY_MARGIN_SECONDS = "CI_BUILD_SAFETY_MARGIN_SECONDS";
+
+    /** GitHub's cap on webhook payloads. */
+    public static final int GITHUB_MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
+
+    public static CiConfig fromEnvironment() {
+        return new CiConfig(Environment.system());
+    }
+
+    public String buildsTable() {
+        return environment.require(BUILDS_TABLE);
+    }
+
+    public String buildsQueueUrl() {
+        return environment.require(BUILDS_QUEUE_URL);
+    }
+
+    public String artifactsBucket() {
+        return environment.require(ARTIFACTS_BUCKET);
+    }
+
+    public String webhookSecretId() {
+        return environment.require(WEBHOOK_SECRET_ID);
+    }
+
+    public String githubCredentialsId() {
+        return environment.require(GITHUB_CREDENTIALS_ID);
+    }
+
+    public Optional<String> buildSecretsId() {
+        return environment.optional(BUILD_SECRETS_ID);
+    }
+
+    public URI githubApiUrl() {
+        var url = environment.get(GITHUB_API_URL, "https://api.github.com");
+        try {
+            return URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(GITHUB_API_URL + " is not a URL: " + url);
+        }
+    }
+
+    public boolean buildTags() {
+        return environment.booleanValue(BUILD_TAGS, false);
+    }
+
+    public int webhookMaxBytes() {
+        var max = environment.intValue(WEBHOOK_MAX_BYTES, GITHUB_MAX_PAYLOAD_BYTES);
+        if (max <= 0) {
+            throw new ConfigurationException(WEBHOOK_MAX_BYTES + " must be positive, was " + max);
+        }
+        return max;
+    }
+
+    public Optional<String> pagesUrl() {
+        return environment.optional(PAGES_URL).map(url -> url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+    }
+
+    /** Time kept back from the Lambda's remaining time for uploading and reporting after the commands. */
+    public Duration safetyMargin() {
+        var seconds = environment.intValue(SAFETY_MARGIN_SECONDS, 60);
+        if (seconds < 0) {
+            throw new ConfigurationException(SAFETY_MARGIN_SECONDS + " must not be negative, was " + seconds);
+        }
+        return Duration.ofSeconds(seconds);
+    }
+}

@@ -1,0 +1,193 @@
+package dev.offstage.ci.build;
+
+import dev.offstage.ci.github.GitHubRepository;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+
+/**
+ * The builds table: one item per build (key {@code id}), listed per repository through the
+ * {@code byRepository} index ({@code repo}, {@code created}), and one "head" item per branch or
+ * pull request naming its newest build, which is how an older queued build learns it was
+ * superseded. Head items have no {@code repo} attribute, so the index never lists them.
+ *
+ * <p>Every status change is one conditional write, so two runners (or a runner and a late
+ * webhook) never both win. Thread-safe. Needs {@code dynamodb:GetItem}, {@code PutItem},
+ * {@code UpdateItem} and {@code Query} on the table and its index.
+ */
+public final class BuildStore {
+
+    /** The index listing a repository's builds, newest first. */
+    public static final String REPOSITORY_INDEX = "byRepository";
+
+    private static final String HEAD_PREFIX = "head#";
+
+    private final DynamoDbClient dynamoDb;
+    private final String table;
+
+    public BuildStore(DynamoDbClient dynamoDb, String table) {
+        this.dynamoDb = dynamoDb;
+        this.table = table;
+    }
+
+    /**
+     * Writes a new QUEUED build. Writing it again while it is still QUEUED is harmless (an intake
+     * retried after a failure); once the runner has started it, nothing is written.
+     *
+     * @return whether the record was written (false: the build exists and has moved on)
+     */
+    public boolean create(Build build) {
+        try {
+            dynamoDb.putItem(put -> put.tableName(table).item(BuildItems.toItem(build))
+                    .conditionExpression("attribute_not_exists(#id) OR #status = :queued")
+                    .expressionAttributeNames(Map.of("#id", "id", "#status", "status"))
+                    .expressionAttributeValues(Map.of(":queued", s(BuildStatus.QUEUED.name()))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Records {@code buildId} as the newest build of its branch or pull request, unless a build
+     * queued later already is.
+     */
+    public void markHead(Build build) {
+        try {
+            dynamoDb.putItem(put -> put.tableName(table)
+                    .item(Map.of("id", s(HEAD_PREFIX + build.request().supersedeKey()),
+                            "buildId", s(build.id()),
+                            "created", n(build.createdAt().toEpochMilli())))
+                    .conditionExpression("attribute_not_exists(#id) OR #created <= :created")
+                    .expressionAttributeNames(Map.of("#id", "id", "#created", "created"))
+                    .expressionAttributeValues(Map.of(":created", n(build.createdAt().toEpochMilli()))));
+        } catch (ConditionalCheckFailedException e) {
+            // A newer build is already the head: this one is superseded from the start.
+        }
+    }
+
+    /** The newest build of a branch or pull request ({@link BuildRequest#supersedeKey()}). */
+    public Optional<String> head(String supersedeKey) {
+        var item = dynamoDb.getItem(get -> get.tableName(table).consistentRead(true)
+                .key(Map.of("id", s(HEAD_PREFIX + supersedeKey)))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item.get("buildId").s());
+    }
+
+    /** The build, read consistently. */
+    public Optional<Build> find(String id) {
+        if (id.startsWith(HEAD_PREFIX)) {
+            return Optional.empty();
+        }
+        var item = dynamoDb.getItem(get -> get.tableName(table).consistentRead(true).key(Map.of("id", s(id)))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(BuildItems.fromItem(item));
+    }
+
+    /** The repository's newest builds, newest first (the index is eventually consistent). */
+    public List<Build> recent(GitHubRepository repository, int limit) {
+        var response = dynamoDb.query(query -> query.tableName(table).indexName(REPOSITORY_INDEX)
+                .keyConditionExpression("repo = :repo")
+                .expressionAttributeValues(Map.of(":repo", s(repository.fullName())))
+                .scanIndexForward(false)
+                .limit(limit));
+        var builds = new ArrayList<Build>(response.count());
+        response.items().forEach(item -> builds.add(BuildItems.fromItem(item)));
+        return builds;
+    }
+
+    /**
+     * Moves the build to RUNNING, counting the attempt, unless it is final.
+     *
+     * @return the started build, or empty when it is final (nothing to run)
+     */
+    public Optional<Build> start(String id, Instant now) {
+        try {
+            var updated = dynamoDb.updateItem(update -> update.tableName(table).key(Map.of("id", s(id)))
+                    .updateExpression("SET #status = :running, startedAt = :now, attempts = if_not_exists(attempts, :zero) + :one"
+                            + " REMOVE finishedAt, reason, exitCode")
+                    .conditionExpression("attribute_exists(#id) AND #status IN (:queued, :running, :error)")
+                    .expressionAttributeNames(Map.of("#id", "id", "#status", "status"))
+                    .expressionAttributeValues(Map.of(
+                            ":running", s(BuildStatus.RUNNING.name()),
+                            ":queued", s(BuildStatus.QUEUED.name()),
+                            ":error", s(BuildStatus.ERROR.name()),
+                            ":now", n(now.toEpochMilli()),
+                            ":zero", n(0),
+                            ":one", n(1)))
+                    .returnValues(ReturnValue.ALL_NEW));
+            return Optional.of(BuildItems.fromItem(updated.attributes()));
+        } catch (ConditionalCheckFailedException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Marks a still-QUEUED build SUPERSEDED by a newer one.
+     *
+     * @return whether it was still queued (and is now superseded)
+     */
+    public boolean supersede(String id, String newerBuildId, Instant now) {
+        try {
+            dynamoDb.updateItem(update -> update.tableName(table).key(Map.of("id", s(id)))
+                    .updateExpression("SET #status = :superseded, reason = :reason, finishedAt = :now")
+                    .conditionExpression("#status = :queued")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(
+                            ":superseded", s(BuildStatus.SUPERSEDED.name()),
+                            ":queued", s(BuildStatus.QUEUED.name()),
+                            ":reason", s("Superseded by build " + newerBuildId),
+                            ":now", n(now.toEpochMilli()))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Records a run's end.
+     *
+     * @param outcome a final status, or ERROR
+     * @param exitCode the failing command's exit code, 0 on success, or {@code null} when no command ran
+     * @param logKey the log's S3 key, or {@code null} when there is no log
+     */
+    public void finish(String id, BuildStatus outcome, String reason, Integer exitCode, String logKey,
+            List<String> artifactKeys, Instant now) {
+        var values = new HashMap<String, AttributeValue>();
+        values.put(":status", s(outcome.name()));
+        values.put(":reason", s(reason));
+        values.put(":now", n(now.toEpochMilli()));
+        values.put(":artifacts", AttributeValue.fromL(artifactKeys.stream().map(BuildStore::s).toList()));
+        var set = new StringBuilder("SET #status = :status, reason = :reason, finishedAt = :now, artifactKeys = :artifacts");
+        var remove = new ArrayList<String>();
+        if (exitCode != null) {
+            values.put(":exitCode", n(exitCode));
+            set.append(", exitCode = :exitCode");
+        } else {
+            remove.add("exitCode");
+        }
+        if (logKey != null) {
+            values.put(":logKey", s(logKey));
+            set.append(", logKey = :logKey");
+        }
+        var expression = set + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
+        dynamoDb.updateItem(update -> update.tableName(table).key(Map.of("id", s(id)))
+                .updateExpression(expression)
+                .conditionExpression("attribute_exists(#id)")
+                .expressionAttributeNames(Map.of("#id", "id", "#status", "status"))
+                .expressionAttributeValues(values));
+    }
+
+    static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}
