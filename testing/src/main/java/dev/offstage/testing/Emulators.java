@@ -6,14 +6,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * AWS services for tests, benchmarks and the local runtime: DynamoDB, SQS and S3 on loopback.
+ * AWS services for tests, benchmarks and the local runtime: DynamoDB, SQS, S3 and Secrets Manager
+ * on loopback.
  *
  * <p>{@link #start()} picks the backend from {@code OFFSTAGE_TEST_BACKEND}: {@code local} (the
- * default: dynalite, ElasticMQ and S3Proxy, no Docker) or {@code localstack} (the Testcontainers
+ * default: dynalite, ElasticMQ, S3Proxy and an in-JVM Secrets Manager, no
+ * Docker) or {@code localstack} (the Testcontainers
  * LocalStack module; needs a Docker engine). Whatever the backend, code under test reaches it the
  * way it reaches AWS: through the SDK's standard variables in {@link #environment()}
  * ({@code AWS_ENDPOINT_URL_DYNAMODB}, {@code AWS_ENDPOINT_URL_SQS}, {@code AWS_ENDPOINT_URL_S3},
- * region and credentials), handed to the toolkit's {@code AwsClients}.
+ * {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}, region and credentials), handed to the toolkit's {@code AwsClients}.
  *
  * <p>Thread-safe once started. {@link #close()} stops every process and server it started.
  */
@@ -36,7 +38,7 @@ public interface Emulators extends AutoCloseable {
     }
 
     /**
-     * Starts the local backend (dynalite, ElasticMQ, S3Proxy) whatever {@code OFFSTAGE_TEST_BACKEND}
+     * Starts the local backend (dynalite, ElasticMQ, S3Proxy, Secrets Manager) whatever {@code OFFSTAGE_TEST_BACKEND}
      * says, with S3Proxy telling {@code s3Listener} about every object created or removed through
      * the S3 API — the hook the local runtime turns into S3 event notifications.
      */
@@ -62,6 +64,9 @@ public interface Emulators extends AutoCloseable {
 
     URI s3Endpoint();
 
+    /** Secrets Manager: the in-JVM {@code SecretsManagerEmulator} locally, LocalStack's own otherwise. */
+    URI secretsManagerEndpoint();
+
     /**
      * The environment a function gets to reach these emulators: {@code AWS_REGION},
      * {@code AWS_DEFAULT_REGION}, credentials and the per-service endpoint variables.
@@ -74,7 +79,8 @@ public interface Emulators extends AutoCloseable {
                 "AWS_SECRET_ACCESS_KEY", "offstage-secret",
                 "AWS_ENDPOINT_URL_DYNAMODB", dynamoDbEndpoint().toString(),
                 "AWS_ENDPOINT_URL_SQS", sqsEndpoint().toString(),
-                "AWS_ENDPOINT_URL_S3", s3Endpoint().toString());
+                "AWS_ENDPOINT_URL_S3", s3Endpoint().toString(),
+                "AWS_ENDPOINT_URL_SECRETS_MANAGER", secretsManagerEndpoint().toString());
     }
 
     /** Stops everything this instance started. Idempotent. */

@@ -26,8 +26,8 @@ import scala.concurrent.Await;
 import scala.concurrent.duration.FiniteDuration;
 
 /**
- * dynalite (a Node.js process), ElasticMQ and S3Proxy (both in this JVM), each on a free
- * loopback port chosen by the operating system — never a fixed one.
+ * dynalite (a Node.js process), ElasticMQ, S3Proxy and {@link SecretsManagerEmulator} (all three in
+ * this JVM), each on a free loopback port chosen by the operating system — never a fixed one.
  */
 final class LocalEmulators implements Emulators {
 
@@ -43,10 +43,11 @@ final class LocalEmulators implements Emulators {
     private final URI sqsEndpoint;
     private final S3Proxy s3Proxy;
     private final URI s3Endpoint;
+    private final SecretsManagerEmulator secretsManager;
     private volatile boolean closed;
 
     private LocalEmulators(StartedProcess dynalite, SQSRestServer elasticMq, ActorSystem elasticMqActors,
-            URI sqsEndpoint, S3Proxy s3Proxy, URI s3Endpoint) {
+            URI sqsEndpoint, S3Proxy s3Proxy, URI s3Endpoint, SecretsManagerEmulator secretsManager) {
         this.dynalite = dynalite.process();
         this.dynaliteStopper = dynalite.stopper();
         this.dynamoDbEndpoint = dynalite.endpoint();
@@ -55,6 +56,7 @@ final class LocalEmulators implements Emulators {
         this.sqsEndpoint = sqsEndpoint;
         this.s3Proxy = s3Proxy;
         this.s3Endpoint = s3Endpoint;
+        this.secretsManager = secretsManager;
     }
 
     static LocalEmulators start() {
@@ -68,6 +70,7 @@ final class LocalEmulators implements Emulators {
         var elasticMqActors = ActorSystem.create("elasticmq");
         SQSRestServer elasticMq = null;
         S3Proxy s3Proxy = null;
+        SecretsManagerEmulator secretsManager = null;
         try {
             elasticMq = SQSRestServerBuilder.withActorSystem(elasticMqActors)
                     .withInterface("127.0.0.1")
@@ -77,14 +80,18 @@ final class LocalEmulators implements Emulators {
                     .start();
             var sqsPort = elasticMq.waitUntilStarted().localAddress().getPort();
             s3Proxy = startS3Proxy(s3Listener);
+            secretsManager = SecretsManagerEmulator.start(REGION, ACCOUNT_ID);
             var started = dynalite.get(START_TIMEOUT_SECONDS + 5, TimeUnit.SECONDS);
             return new LocalEmulators(started, elasticMq, elasticMqActors,
                     URI.create("http://127.0.0.1:" + sqsPort), s3Proxy,
-                    URI.create("http://127.0.0.1:" + s3Proxy.getPort()));
+                    URI.create("http://127.0.0.1:" + s3Proxy.getPort()), secretsManager);
         } catch (Exception e) {
             dynalite.thenAccept(StartedProcess::destroyForcibly);
             stop(elasticMq, elasticMqActors);
             stopQuietly(s3Proxy);
+            if (secretsManager != null) {
+                secretsManager.close();
+            }
             throw new IllegalStateException("Could not start the local emulators: " + e.getMessage(), e);
         }
     }
@@ -210,6 +217,11 @@ final class LocalEmulators implements Emulators {
     }
 
     @Override
+    public URI secretsManagerEndpoint() {
+        return secretsManager.endpoint();
+    }
+
+    @Override
     public synchronized void close() {
         if (closed) {
             return;
@@ -218,6 +230,7 @@ final class LocalEmulators implements Emulators {
         dynalite.destroy();
         stop(elasticMq, elasticMqActors);
         stopQuietly(s3Proxy);
+        secretsManager.close();
         try {
             if (!dynalite.waitFor(5, TimeUnit.SECONDS)) {
                 dynalite.destroyForcibly();
@@ -289,6 +302,7 @@ final class LocalEmulators implements Emulators {
 
     @Override
     public String toString() {
-        return "local emulators (DynamoDB " + dynamoDbEndpoint + ", SQS " + sqsEndpoint + ", S3 " + s3Endpoint + ")";
+        return "local emulators (DynamoDB " + dynamoDbEndpoint + ", SQS " + sqsEndpoint + ", S3 " + s3Endpoint
+                + ", Secrets Manager " + secretsManager.endpoint() + ")";
     }
 }

@@ -39,7 +39,7 @@ final class LocalStackEmulators implements Emulators {
         }
         var image = System.getenv().getOrDefault("OFFSTAGE_LOCALSTACK_IMAGE", DEFAULT_IMAGE);
         var container = new LocalStackContainer(DockerImageName.parse(image).asCompatibleSubstituteFor("localstack/localstack"))
-                .withServices("dynamodb", "sqs", "s3")
+                .withServices("dynamodb", "sqs", "s3", "secretsmanager")
                 .withEnv("AWS_DEFAULT_REGION", REGION);
         container.start();
         return new LocalStackEmulators(container);
@@ -62,6 +62,11 @@ final class LocalStackEmulators implements Emulators {
 
     @Override
     public URI s3Endpoint() {
+        return container.getEndpoint();
+    }
+
+    @Override
+    public URI secretsManagerEndpoint() {
         return container.getEndpoint();
     }
 

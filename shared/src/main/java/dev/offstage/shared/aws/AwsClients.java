@@ -20,6 +20,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -31,7 +32,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * and against LocalStack:
  * <ul>
  *   <li>region: {@code AWS_REGION}, else {@code AWS_DEFAULT_REGION} (Lambda sets both);</li>
- *   <li>endpoint: {@code AWS_ENDPOINT_URL_<SERVICE>} (e.g. {@code AWS_ENDPOINT_URL_DYNAMODB}),
+ *   <li>endpoint: {@code AWS_ENDPOINT_URL_<SERVICE>} (e.g. {@code AWS_ENDPOINT_URL_DYNAMODB},
+ *       {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}),
  *       else {@code AWS_ENDPOINT_URL}, else the service's public endpoint — the SDK's standard
  *       variables, honoured here explicitly so that an environment given as a map works too;
  *       {@code AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true} turns them off;</li>
@@ -55,6 +57,7 @@ public final class AwsClients implements AutoCloseable {
     private final Lazy<SqsClient> sqs;
     private final Lazy<S3Client> s3;
     private final Lazy<S3Presigner> s3Presigner;
+    private final Lazy<SecretsManagerClient> secretsManager;
 
     private AwsClients(Environment environment) {
         this.environment = environment;
@@ -80,6 +83,8 @@ public final class AwsClients implements AutoCloseable {
                             .pathStyleAccessEnabled(true).build()));
             return builder.build();
         });
+        // The SDK's service id is "Secrets Manager": its variable is AWS_ENDPOINT_URL_SECRETS_MANAGER.
+        this.secretsManager = new Lazy<>(() -> configure(SecretsManagerClient.builder(), "SECRETS_MANAGER").build());
     }
 
     /** Clients configured from the process environment. */
@@ -106,6 +111,10 @@ public final class AwsClients implements AutoCloseable {
 
     public S3Presigner s3Presigner() {
         return s3Presigner.get();
+    }
+
+    public SecretsManagerClient secretsManager() {
+        return secretsManager.get();
     }
 
     public Region region() {
@@ -167,6 +176,7 @@ public final class AwsClients implements AutoCloseable {
         sqs.ifCreated(SqsClient::close);
         s3.ifCreated(S3Client::close);
         s3Presigner.ifCreated(S3Presigner::close);
+        secretsManager.ifCreated(SecretsManagerClient::close);
         httpClient.ifCreated(SdkHttpClient::close);
     }
 

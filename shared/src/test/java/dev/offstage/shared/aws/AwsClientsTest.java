@@ -46,6 +46,9 @@ class AwsClientsTest {
             aws.s3().putObject(put -> put.bucket(table).key("a key/with spaces.txt"), RequestBody.fromString("body"));
             assertThat(aws.s3().getObjectAsBytes(get -> get.bucket(table).key("a key/with spaces.txt")).asUtf8String())
                     .isEqualTo("body");
+
+            aws.secretsManager().createSecret(create -> create.name(table).secretString("secret"));
+            assertThat(aws.secretsManager().getSecretValue(get -> get.secretId(table)).secretString()).isEqualTo("secret");
         }
     }
 
@@ -58,6 +61,7 @@ class AwsClientsTest {
 
         assertThat(aws.endpoint("SQS")).contains(URI.create("http://127.0.0.1:9324"));
         assertThat(aws.endpoint("DYNAMODB")).contains(URI.create("http://127.0.0.1:4566"));
+        assertThat(aws.endpoint("SECRETS_MANAGER")).contains(URI.create("http://127.0.0.1:4566"));
         assertThat(aws.region().id()).isEqualTo("eu-west-1");
     }
 
