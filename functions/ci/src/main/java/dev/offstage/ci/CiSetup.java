@@ -1,0 +1,123 @@
+package dev.offstage.ci;
+
+import dev.offstage.ci.build.BuildFiles;
+import dev.offstage.ci.build.BuildQueue;
+import dev.offstage.ci.build.BuildStore;
+import dev.offstage.ci.github.GitHubClient;
+import dev.offstage.ci.github.GitHubCredentials;
+import dev.offstage.ci.pages.BuildPages;
+import dev.offstage.ci.runner.ArtifactCollector;
+import dev.offstage.ci.runner.BuildRunner;
+import dev.offstage.ci.runner.BuildShell;
+import dev.offstage.ci.runner.TarballExtractor;
+import dev.offstage.ci.webhook.WebhookEvents;
+import dev.offstage.ci.webhook.WebhookIntake;
+import dev.offstage.shared.aws.AwsClients;
+import dev.offstage.shared.config.Environment;
+import dev.offstage.shared.idempotency.Idempotency;
+import dev.offstage.shared.idempotency.IdempotencyConfig;
+import dev.offstage.shared.secrets.Secrets;
+import dev.offstage.shared.secrets.SecretsConfig;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Builds each CI function's logic from an environment: the one place where clients, stores and
+ * secrets are put together. Handlers call it once, in a static initialiser (once per execution
+ * environment); tests call it with the emulators' environment.
+ *
+ * <p>Secrets are read here, at init, through Secrets Manager — in AWS and under the local runtime
+ * alike — and cached by {@link Secrets}; they never pass through an environment variable.
+ */
+public final class CiSetup {
+
+    /** The runner's default largest tarball (compressed). */
+    static final long MAX_TARBALL_BYTES = 512L * 1024 * 1024;
+
+    /** Variables of the function's environment that builds get; nothing else of it (its AWS credentials!) reaches them. */
+    private static final String[] PASSED_TO_BUILDS = {"PATH", "LANG", "JAVA_HOME", "TZ"};
+
+    private final Environment environment;
+    private final CiConfig config;
+    private final AwsClients aws;
+    private final Secrets secrets;
+    private final Clock clock;
+
+    public CiSetup(Environment environment, AwsClients aws, Clock clock) {
+        this.environment = environment;
+        this.config = new CiConfig(environment);
+        this.aws = aws;
+        this.secrets = new Secrets(aws.secretsManager(), SecretsConfig.from(environment), clock);
+        this.clock = clock;
+    }
+
+    /** For handlers: the process environment and the toolkit's clients. */
+    public static CiSetup fromEnvironment() {
+        return new CiSetup(Environment.system(), AwsClients.fromEnvironment(), Clock.systemUTC());
+    }
+
+    /** The webhook intake; reads the webhook secret now, so a missing secret fails the init. */
+    public WebhookIntake webhookIntake() {
+        var secretId = config.webhookSecretId();
+        secrets.get(secretId);
+        return new WebhookIntake(() -> secrets.get(secretId), new WebhookEvents(config.buildTags()), buildStore(),
+                new BuildQueue(aws.sqs(), config.buildsQueueUrl()), idempotency(), config.webhookMaxBytes(),
+                config.pagesUrl(), clock);
+    }
+
+    /** The build runner; reads the GitHub credentials (and build secrets, if configured) now. */
+    public BuildRunner buildRunner() {
+        var credentials = GitHubCredentials.parse(secrets.get(config.githubCredentialsId()));
+        var github = new GitHubClient(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
+                config.githubApiUrl(), credentials, clock);
+        var buildSecretsId = config.buildSecretsId();
+        buildSecretsId.ifPresent(secrets::get);
+        var settings = new BuildRunner.Settings(Path.of(environment.get("TMPDIR", "/tmp")).resolve("offstage-builds"),
+                config.safetyMargin(), MAX_TARBALL_BYTES, passedToBuilds());
+        return new BuildRunner(buildStore(), buildFiles(), github, idempotency(),
+                () -> buildSecretsId.map(this::buildSecrets).orElse(Map.of()),
+                new TarballExtractor(TarballExtractor.Limits.defaults()), new BuildShell(clock), new ArtifactCollector(),
+                settings, clock);
+    }
+
+    /** The build pages. */
+    public BuildPages buildPages() {
+        return new BuildPages(buildStore(), buildFiles());
+    }
+
+    private BuildStore buildStore() {
+        return new BuildStore(aws.dynamoDb(), config.buildsTable());
+    }
+
+    private BuildFiles buildFiles() {
+        return new BuildFiles(aws.s3(), aws.s3Presigner(), config.artifactsBucket());
+    }
+
+    private Idempotency idempotency() {
+        return new Idempotency(aws.dynamoDb(), IdempotencyConfig.from(environment), clock);
+    }
+
+    private Map<String, String> buildSecrets(String secretId) {
+        var json = secrets.getJson(secretId);
+        if (!json.isObject()) {
+            throw new IllegalStateException("Build secrets " + secretId + " must be a JSON object of environment variables");
+        }
+        var variables = new LinkedHashMap<String, String>();
+        json.properties().forEach(entry -> variables.put(entry.getKey(), entry.getValue().asText()));
+        return variables;
+    }
+
+    private Map<String, String> passedToBuilds() {
+        var passed = new LinkedHashMap<String, String>();
+        for (var name : PASSED_TO_BUILDS) {
+            environment.optional(name).ifPresent(value -> passed.put(name, value));
+        }
+        passed.putIfAbsent("PATH", "/usr/local/bin:/usr/bin:/bin");
+        passed.putIfAbsent("LANG", "C.UTF-8");
+        return passed;
+    }
+}
