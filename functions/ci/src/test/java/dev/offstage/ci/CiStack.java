@@ -13,6 +13,7 @@ import dev.offstage.testing.EmulatorsExtension;
 import dev.offstage.testing.TestClock;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -33,14 +34,16 @@ public final class CiStack implements AutoCloseable {
     public final AwsClients aws;
     public final Application application;
     public final ProvisionedResources resources;
-    public final TestClock clock = new TestClock(Instant.parse("2026-11-27T08:00:00Z"));
+    public final Clock clock;
 
+    /** The template with its defaults, on a test clock. */
     public CiStack(Emulators emulators) {
-        this(emulators, Map.of());
+        this(emulators, Map.of(), new TestClock(Instant.parse("2026-11-27T08:00:00Z")));
     }
 
-    public CiStack(Emulators emulators, Map<String, String> parameterOverrides) {
+    public CiStack(Emulators emulators, Map<String, String> parameterOverrides, Clock clock) {
         this.emulators = emulators;
+        this.clock = clock;
         this.aws = AwsClients.from(Environment.of(emulators.environment()));
         var naming = LocalNaming.of(EmulatorsExtension.uniqueName("ci"), emulators.sqsEndpoint(), URI.create("http://localhost:3000"));
         this.application = Templates.load(TEMPLATE, parameterOverrides, naming);
@@ -57,6 +60,16 @@ public final class CiStack implements AutoCloseable {
     /** The function's logic, built the way its handler builds it. */
     public CiSetup setup(String functionLogicalId) {
         return new CiSetup(environment(functionLogicalId), aws, clock);
+    }
+
+    /** The test clock, for stacks made with one. */
+    public TestClock testClock() {
+        return (TestClock) clock;
+    }
+
+    /** Sets a secret the template declares (by logical id) to {@code value}. */
+    public void putSecret(String logicalId, String value) {
+        aws.secretsManager().putSecretValue(put -> put.secretId(resources.secret(logicalId).arn()).secretString(value));
     }
 
     public BuildStore buildStore() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.offstage.local.lambda.FunctionSetupException;
 import dev.offstage.local.template.TemplateException;
+import dev.offstage.testing.ChildProcesses;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 

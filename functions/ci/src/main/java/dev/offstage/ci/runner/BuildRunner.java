@@ -8,10 +8,12 @@ import dev.offstage.ci.build.BuildStore;
 import dev.offstage.ci.github.CommitStatus;
 import dev.offstage.ci.github.GitHubApiException;
 import dev.offstage.ci.github.GitHubClient;
+import dev.offstage.ci.github.TarballTooLargeException;
 import dev.offstage.shared.idempotency.Idempotency;
 import dev.offstage.shared.idempotency.IdempotentCall;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,15 +113,14 @@ public final class BuildRunner {
         var build = store.find(buildId).orElseThrow(() -> new IllegalArgumentException("No build " + buildId));
         if (build.status().isFinal()) {
             LOG.info("Build {} is already {}; posting its commit status again", buildId, build.status());
-            github.setStatus(build.request().repository(), build.request().sha(), finalStatus(build), build.request().installationId());
+            report(build, finalStatus(build));
             return build.status();
         }
         if (build.status() == BuildStatus.QUEUED) {
             var head = store.head(build.request().supersedeKey());
             if (head.isPresent() && !head.get().equals(buildId) && store.supersede(buildId, head.get(), clock.instant())) {
                 LOG.info("Build {} superseded by build {}", buildId, head.get());
-                var superseded = store.find(buildId).orElseThrow();
-                github.setStatus(build.request().repository(), build.request().sha(), finalStatus(superseded), build.request().installationId());
+                report(build, finalStatus(store.find(buildId).orElseThrow()));
                 return BuildStatus.SUPERSEDED;
             }
         }
@@ -154,16 +155,14 @@ public final class BuildRunner {
         }
         // Outside the failure handling above: the outcome is recorded, and a GitHub failure here
         // must not turn it into ERROR. The retry finds the build final and posts the status again.
-        var request = finished.request();
-        github.setStatus(request.repository(), request.sha(), finalStatus(finished), request.installationId());
+        report(finished, finalStatus(finished));
         return finished.status();
     }
 
     private Build execute(Build build, Path directory, Path log, Instant invocationEnd) throws IOException {
         var request = build.request();
         var repository = request.repository();
-        github.setStatus(repository, request.sha(),
-                new CommitStatus(CommitStatus.State.PENDING, build.pageUrl(), "Build started", STATUS_CONTEXT), request.installationId());
+        report(build, new CommitStatus(CommitStatus.State.PENDING, pageUri(build), "Build started", STATUS_CONTEXT));
         note(log, "Build " + build.id() + " of " + repository.fullName() + " " + request.label() + " at " + request.sha()
                 + (build.attempts() > 1 ? " (attempt " + build.attempts() + ")" : ""));
 
@@ -179,6 +178,11 @@ public final class BuildRunner {
             config = BuildConfig.read(source);
         } catch (UnsafeArchiveException | InvalidBuildConfigException e) {
             return endWithError(build, log, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // GitHub App credentials without an installation id: the App is not installed on the repository.
+            return endWithError(build, log, "Cannot fetch the source: " + e.getMessage());
+        } catch (TarballTooLargeException e) {
+            return endWithError(build, log, "The repository's tarball is over " + e.maxBytes() / (1024 * 1024) + " MiB");
         } catch (GitHubApiException e) {
             if (e.retryable()) {
                 throw e;
@@ -275,7 +279,30 @@ public final class BuildRunner {
         if (build.status() == BuildStatus.SUPERSEDED) {
             description = "Superseded by a newer build; not run";
         }
-        return new CommitStatus(state, build.pageUrl(), description, STATUS_CONTEXT);
+        return new CommitStatus(state, pageUri(build), description, STATUS_CONTEXT);
+    }
+
+    private static URI pageUri(Build build) {
+        return build.pageUrl() == null ? null : URI.create(build.pageUrl());
+    }
+
+    /**
+     * Sets a commit status. GitHub being down or rate limiting propagates (retried); a refusal
+     * that no retry changes — no token, a token without the permission — is logged and the build
+     * goes on: statuses report a build, they are not the build.
+     */
+    private void report(Build build, CommitStatus status) {
+        var request = build.request();
+        try {
+            github.setStatus(request.repository(), request.sha(), status, request.installationId());
+        } catch (GitHubApiException e) {
+            if (e.retryable()) {
+                throw e;
+            }
+            LOG.warn("Commit status {} for build {} not set: {}", status.state(), build.id(), e.getMessage());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Commit status {} for build {} not set: {}", status.state(), build.id(), e.getMessage());
+        }
     }
 
     private void note(Path log, String line) throws IOException {

@@ -88,7 +88,7 @@ class WebhookIntakeTest {
         store.start(PUSH_DELIVERY, stack.clock.instant());
         store.finish(PUSH_DELIVERY, BuildStatus.SUCCEEDED, "Passed", 0, null, List.of(), stack.clock.instant());
         // Past the idempotency record's expiry: only the build record remembers the delivery.
-        stack.clock.advance(Duration.ofDays(2));
+        stack.testClock().advance(Duration.ofDays(2));
 
         var response = deliver(Webhooks.load(Webhooks.PUSH));
 
@@ -244,7 +244,7 @@ class WebhookIntakeTest {
     @Test
     void newerPushToTheSameBranchBecomesItsHead() {
         deliver(Webhooks.load(Webhooks.PUSH));
-        stack.clock.advance(Duration.ofSeconds(5));
+        stack.testClock().advance(Duration.ofSeconds(5));
         deliver(Webhooks.delivery(Webhooks.PUSH, "d-newer", payload -> payload.put("after", "a".repeat(40))));
 
         var request = stack.buildStore().find(PUSH_DELIVERY).orElseThrow().request();

@@ -1,11 +1,14 @@
-package dev.offstage.local.runtime;
+package dev.offstage.testing;
 
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** The processes this test JVM started, directly or not: function environments, the DynamoDB emulator. */
-final class ChildProcesses {
+/**
+ * The processes this test JVM started, directly or not — function environments, the DynamoDB
+ * emulator, build commands — for tests that check nothing is left running.
+ */
+public final class ChildProcesses {
 
     /**
      * What marks an execution environment's JVM: the option that points the Lambda runtime client
@@ -17,12 +20,12 @@ final class ChildProcesses {
     private ChildProcesses() {}
 
     /** The process ids of every live descendant now. */
-    static Set<Long> now() {
+    public static Set<Long> now() {
         return ProcessHandle.current().descendants().map(ProcessHandle::pid).collect(Collectors.toSet());
     }
 
     /** Live descendants that are not in {@code before}, each as "pid command line", for a readable failure. */
-    static List<String> startedSince(Set<Long> before) {
+    public static List<String> startedSince(Set<Long> before) {
         return ProcessHandle.current().descendants()
                 .filter(ProcessHandle::isAlive)
                 .filter(process -> !before.contains(process.pid()))
@@ -31,7 +34,7 @@ final class ChildProcesses {
     }
 
     /** The execution environments (JVMs running the Lambda runtime client) among {@link #startedSince}. */
-    static List<String> functionEnvironmentsStartedSince(Set<Long> before) {
+    public static List<String> functionEnvironmentsStartedSince(Set<Long> before) {
         return startedSince(before).stream().filter(process -> process.contains(RUNTIME_CLIENT_OPTION)).toList();
     }
 }

@@ -1,10 +1,13 @@
-package dev.offstage.local.runtime;
+package dev.offstage.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.offstage.local.runtime.LocalRuntime;
+import dev.offstage.local.runtime.LocalRuntimeOptions;
 import dev.offstage.shared.aws.AwsClients;
 import dev.offstage.shared.config.Environment;
 import dev.offstage.shared.json.Json;
+import dev.offstage.testing.ChildProcesses;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,9 +18,10 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /**
  * The repository's own {@code template.yaml} — the application {@code scripts/dev} runs — starts
  * under the runtime with every resource it declares, and stops cleanly. Its functions' modules
- * must be built (their target/classes and target/lambda-classpath.txt), as for scripts/dev.
+ * must be built (their target/classes and target/lambda-classpath.txt), as for scripts/dev: this
+ * module is built after all of them.
  */
-class LocalRuntimeRepositoryTemplateTest {
+class RepositoryTemplateTest {
 
     /** Tests run in the repository root. */
     private static final Path TEMPLATE = Path.of("template.yaml");
