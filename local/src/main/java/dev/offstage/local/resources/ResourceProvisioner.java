@@ -3,6 +3,7 @@ package dev.offstage.local.resources;
 import dev.offstage.local.model.Application;
 import dev.offstage.local.model.BucketSpec;
 import dev.offstage.local.model.QueueSpec;
+import dev.offstage.local.model.SecretSpec;
 import dev.offstage.local.model.TableSpec;
 import dev.offstage.shared.aws.AwsClients;
 import dev.offstage.shared.json.Json;
@@ -28,11 +29,12 @@ import software.amazon.awssdk.services.s3.model.BucketAlreadyExistsException;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceExistsException;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueNameExistsException;
 
 /**
- * Creates the application's tables, queues and buckets in the emulators (or LocalStack) that
+ * Creates the application's tables, queues, buckets and secrets in the emulators (or LocalStack) that
  * {@link AwsClients} point at.
  *
  * <ul>
@@ -45,6 +47,9 @@ import software.amazon.awssdk.services.sqs.model.QueueNameExistsException;
  *   <li>Buckets: versioning where the template enables it (S3Proxy's in-memory store supports it:
  *       objects get version ids). A store that answers {@code NotImplemented} gets an unversioned
  *       bucket, reported in {@link ProvisionedResources.Bucket#versioned()} and logged.</li>
+ *   <li>Secrets: {@code CreateSecret} with the local value, so functions read it with
+ *       {@code GetSecretValue} as in AWS; an existing secret gets the value as a new current
+ *       version.</li>
  * </ul>
  *
  * <p>Idempotent: a resource that already exists is kept (a queue's attributes are set again), so
@@ -61,7 +66,7 @@ public final class ResourceProvisioner {
         this.aws = aws;
     }
 
-    /** Creates every table, queue and bucket of {@code application}; returns their URLs and ARNs. */
+    /** Creates every table, queue, bucket and secret of {@code application}; returns their URLs and ARNs. */
     public ProvisionedResources provision(Application application) {
         var tables = new LinkedHashMap<String, ProvisionedResources.Table>();
         application.tables().values().forEach(table -> tables.put(table.logicalId(), createTable(table)));
@@ -71,7 +76,25 @@ public final class ResourceProvisioner {
         }
         var buckets = new LinkedHashMap<String, ProvisionedResources.Bucket>();
         application.buckets().values().forEach(bucket -> buckets.put(bucket.logicalId(), createBucket(bucket)));
-        return new ProvisionedResources(queues, tables, buckets);
+        var secrets = new LinkedHashMap<String, ProvisionedResources.Secret>();
+        application.secrets().values().forEach(secret -> secrets.put(secret.logicalId(), createSecret(secret)));
+        return new ProvisionedResources(queues, tables, buckets, secrets);
+    }
+
+    // ---- Secrets Manager ------------------------------------------------------------------------
+
+    private ProvisionedResources.Secret createSecret(SecretSpec secret) {
+        var secretsManager = aws.secretsManager();
+        String arn;
+        try {
+            arn = secretsManager.createSecret(create -> create.name(secret.name()).secretString(secret.value())).arn();
+            LOG.debug("Created secret {} ({})", secret.name(), secret.logicalId());
+        } catch (ResourceExistsException e) {
+            // A LocalStack that outlived a run: the value given now (perhaps by --secret) wins.
+            arn = secretsManager.putSecretValue(put -> put.secretId(secret.name()).secretString(secret.value())).arn();
+            LOG.debug("Secret {} ({}) exists already; value updated", secret.name(), secret.logicalId());
+        }
+        return new ProvisionedResources.Secret(secret.logicalId(), secret.name(), arn, secret.value());
     }
 
     // ---- DynamoDB -------------------------------------------------------------------------------

@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole application of a {@code template.yaml} running on this machine, without Docker:
- * emulators (dynalite, ElasticMQ, S3Proxy) on free loopback ports, every table, queue and bucket
- * the template declares, every function in Lambda-like JVMs (the runtime interface client against
- * a local Runtime API) with the environment the template gives it, and the template's triggers —
+ * emulators (dynalite, ElasticMQ, S3Proxy, Secrets Manager) on free loopback ports, every table,
+ * queue, bucket and secret the template declares, every function in Lambda-like JVMs (the runtime
+ * interface client against a local Runtime API) with the environment the template gives it, and
+ * the template's triggers —
  * HTTP API routes, SQS event source mappings, S3 notifications with Lambda's async retries.
  *
  * <p>{@link #start(LocalRuntimeOptions)} returns when everything is ready; a template mistake stops
@@ -78,7 +79,7 @@ public final class LocalRuntime implements AutoCloseable {
             var httpListener = HttpApiServer.listen(options.httpPort());
             started.push(httpListener);
             var naming = LocalNaming.of(options.stackName(), emulators.sqsEndpoint(), httpListener.uri());
-            var application = Templates.load(options.template(), options.parameters(), naming);
+            var application = Templates.load(options.template(), options.parameters(), options.secrets(), naming);
 
             var aws = AwsClients.from(Environment.of(emulators.environment()));
             started.push(aws);
@@ -111,9 +112,9 @@ public final class LocalRuntime implements AutoCloseable {
             options.endpointsFile().ifPresent(file -> write(endpoints, file));
             var elapsed = Duration.ofNanos(System.nanoTime() - startedAt);
             LOG.atInfo().addKeyValue("startup_ms", elapsed.toMillis()).addKeyValue("http_api", http.baseUri())
-                    .log("Offstage local runtime ready in {} ms: {} functions, {} queues, {} tables, {} buckets",
+                    .log("Offstage local runtime ready in {} ms: {} functions, {} queues, {} tables, {} buckets, {} secrets",
                             elapsed.toMillis(), application.functions().size(), application.queues().size(),
-                            application.tables().size(), application.buckets().size());
+                            application.tables().size(), application.buckets().size(), application.secrets().size());
             return new LocalRuntime(started, application, lambda, async, endpoints, emulators.environment());
         } catch (RuntimeException e) {
             closeAll(started);

@@ -12,6 +12,8 @@ import java.util.Optional;
  *
  * @param template the SAM template to run
  * @param parameters template parameter overrides ({@code sam deploy --parameter-overrides})
+ * @param secrets local values of the template's {@code AWS::SecretsManager::Secret}s, by logical
+ *     id ({@code --secret LogicalId=value}); each must name a secret of the template
  * @param stackName the stack name physical names are derived from
  * @param httpPort the HTTP API's loopback port; 0 for any free one
  * @param endpointsFile where to write the endpoints JSON, if anywhere
@@ -22,6 +24,7 @@ import java.util.Optional;
 public record LocalRuntimeOptions(
         Path template,
         Map<String, String> parameters,
+        Map<String, String> secrets,
         String stackName,
         int httpPort,
         Optional<Path> endpointsFile,
@@ -33,6 +36,7 @@ public record LocalRuntimeOptions(
     public LocalRuntimeOptions {
         Objects.requireNonNull(template, "template");
         parameters = Map.copyOf(parameters);
+        secrets = Map.copyOf(secrets);
         Objects.requireNonNull(stackName, "stackName");
         Objects.requireNonNull(endpointsFile, "endpointsFile");
         Objects.requireNonNull(backend, "backend");
@@ -41,57 +45,63 @@ public record LocalRuntimeOptions(
     }
 
     /**
-     * {@code template} with no overrides, stack {@code offstage}, any free port, no endpoints
+     * {@code template} with no overrides (parameters or secrets), stack {@code offstage}, any free port, no endpoints
      * file, the local emulators, functions started at startup, Lambda's async retry timing.
      */
     public static LocalRuntimeOptions of(Path template) {
-        return new LocalRuntimeOptions(template, Map.of(), "offstage", 0, Optional.empty(), "local", true,
+        return new LocalRuntimeOptions(template, Map.of(), Map.of(), "offstage", 0, Optional.empty(), "local", true,
                 LambdaSettings.defaults(), AsyncInvoker.Timing.lambda());
     }
 
     /** This options with another template (checked when the runtime starts). */
     public LocalRuntimeOptions withTemplate(Path file) {
-        return new LocalRuntimeOptions(file, parameters, stackName, httpPort, endpointsFile, backend,
+        return new LocalRuntimeOptions(file, parameters, secrets, stackName, httpPort, endpointsFile, backend,
                 initializeFunctions, lambdaSettings, asyncTiming);
     }
 
     public LocalRuntimeOptions withParameters(Map<String, String> overrides) {
-        return new LocalRuntimeOptions(template, overrides, stackName, httpPort, endpointsFile, backend,
+        return new LocalRuntimeOptions(template, overrides, secrets, stackName, httpPort, endpointsFile, backend,
+                initializeFunctions, lambdaSettings, asyncTiming);
+    }
+
+    /** Local secret values by logical id, replacing those the template gives or generates. */
+    public LocalRuntimeOptions withSecrets(Map<String, String> values) {
+        return new LocalRuntimeOptions(template, parameters, values, stackName, httpPort, endpointsFile, backend,
                 initializeFunctions, lambdaSettings, asyncTiming);
     }
 
     public LocalRuntimeOptions withStackName(String name) {
-        return new LocalRuntimeOptions(template, parameters, name, httpPort, endpointsFile, backend,
+        return new LocalRuntimeOptions(template, parameters, secrets, name, httpPort, endpointsFile, backend,
                 initializeFunctions, lambdaSettings, asyncTiming);
     }
 
     public LocalRuntimeOptions withHttpPort(int port) {
-        return new LocalRuntimeOptions(template, parameters, stackName, port, endpointsFile, backend,
+        return new LocalRuntimeOptions(template, parameters, secrets, stackName, port, endpointsFile, backend,
                 initializeFunctions, lambdaSettings, asyncTiming);
     }
 
     public LocalRuntimeOptions withEndpointsFile(Path file) {
-        return new LocalRuntimeOptions(template, parameters, stackName, httpPort, Optional.of(file), backend,
+        return new LocalRuntimeOptions(template, parameters, secrets, stackName, httpPort, Optional.of(file), backend,
                 initializeFunctions, lambdaSettings, asyncTiming);
     }
 
     public LocalRuntimeOptions withBackend(String name) {
-        return new LocalRuntimeOptions(template, parameters, stackName, httpPort, endpointsFile, name,
+        return new LocalRuntimeOptions(template, parameters, secrets, stackName, httpPort, endpointsFile, name,
                 initializeFunctions, lambdaSettings, asyncTiming);
     }
 
     public LocalRuntimeOptions withInitializeFunctions(boolean eager) {
-        return new LocalRuntimeOptions(template, parameters, stackName, httpPort, endpointsFile, backend,
+        return new LocalRuntimeOptions(template, parameters, secrets, stackName, httpPort, endpointsFile, backend,
                 eager, lambdaSettings, asyncTiming);
     }
 
     public LocalRuntimeOptions withLambdaSettings(LambdaSettings settings) {
-        return new LocalRuntimeOptions(template, parameters, stackName, httpPort, endpointsFile, backend,
+        return new LocalRuntimeOptions(template, parameters, secrets, stackName, httpPort, endpointsFile, backend,
                 initializeFunctions, settings, asyncTiming);
     }
 
     public LocalRuntimeOptions withAsyncTiming(AsyncInvoker.Timing timing) {
-        return new LocalRuntimeOptions(template, parameters, stackName, httpPort, endpointsFile, backend,
+        return new LocalRuntimeOptions(template, parameters, secrets, stackName, httpPort, endpointsFile, backend,
                 initializeFunctions, lambdaSettings, timing);
     }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * --template PATH              the SAM template (default template.yaml)
  * --parameter-overrides K=V    template parameters, repeatable (as sam deploy)
+ * --secret LogicalId=VALUE     a secret's local value, repeatable (default: SecretString, else local-&lt;kebab-case-id&gt;)
  * --stack-name NAME            physical names derive from it (default offstage)
  * --port N                     the HTTP API's port (default 3000, as sam local start-api; 0 = any)
  * --endpoints-file PATH        where to write the endpoints JSON (default .offstage/endpoints.json)
@@ -36,7 +37,8 @@ public final class Main {
             options = parse(args);
         } catch (IllegalArgumentException | ConfigurationException e) {
             System.err.println("offstage local: " + e.getMessage());
-            System.err.println("usage: scripts/dev [--template PATH] [--parameter-overrides K=V ...] [--stack-name NAME]"
+            System.err.println("usage: scripts/dev [--template PATH] [--parameter-overrides K=V ...] [--secret Id=VALUE ...]"
+                    + " [--stack-name NAME]"
                     + " [--port N] [--endpoints-file PATH] [--backend local|localstack] [--lazy]");
             System.exit(2);
             return;
@@ -76,6 +78,7 @@ public final class Main {
                 .withEndpointsFile(Path.of(".offstage", "endpoints.json"))
                 .withLambdaSettings(LambdaSettings.from(Environment.system()));
         var parameters = new LinkedHashMap<String, String>();
+        var secrets = new LinkedHashMap<String, String>();
         for (int i = 0; i < args.length; i++) {
             var arg = args[i];
             switch (arg) {
@@ -90,6 +93,16 @@ public final class Main {
                         parameters.put(pair.substring(0, equals), pair.substring(equals + 1));
                     }
                 }
+                case "--secret" -> {
+                    var pair = value(args, ++i, arg);
+                    var equals = pair.indexOf('=');
+                    if (equals <= 0) {
+                        throw new IllegalArgumentException("--secret takes LogicalId=value, got '" + pair.replaceAll("=.*", "=...") + "'");
+                    }
+                    if (secrets.put(pair.substring(0, equals), pair.substring(equals + 1)) != null) {
+                        throw new IllegalArgumentException("--secret " + pair.substring(0, equals) + " is given twice");
+                    }
+                }
                 case "--stack-name" -> options = options.withStackName(value(args, ++i, arg));
                 case "--port" -> options = options.withHttpPort(port(value(args, ++i, arg)));
                 case "--endpoints-file" -> options = options.withEndpointsFile(Path.of(value(args, ++i, arg)));
@@ -101,7 +114,7 @@ public final class Main {
         if (!Files.isRegularFile(options.template())) {
             throw new IllegalArgumentException("no template at " + options.template().toAbsolutePath());
         }
-        return options.withParameters(parameters);
+        return options.withParameters(parameters).withSecrets(secrets);
     }
 
     private static String value(String[] args, int index, String flag) {

@@ -7,6 +7,7 @@ import dev.offstage.local.model.EventSource;
 import dev.offstage.local.model.FunctionSpec;
 import dev.offstage.local.model.LoggingSettings;
 import dev.offstage.local.model.QueueSpec;
+import dev.offstage.local.model.SecretSpec;
 import dev.offstage.local.model.TableSpec;
 import dev.offstage.shared.json.InvalidJsonException;
 import dev.offstage.shared.json.Json;
@@ -50,6 +51,9 @@ final class ApplicationBuilder {
     private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern TABLE_NAME = Pattern.compile("[a-zA-Z0-9_.-]{3,255}");
     private static final Pattern QUEUE_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,75}(\\.fifo)?|[a-zA-Z0-9_-]{1,80}");
+    private static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z0-9/_+=.@-]{1,512}");
+    /** Brand names kept as one word in default secret values: GitHubWebhookSecret → local-github-webhook-secret. */
+    private static final List<String> ONE_WORD = List.of("GitHub", "GitLab", "OAuth");
     private static final String EVENT_INVOKE_CONFIG = "AWS::Lambda::EventInvokeConfig";
     private static final List<String> LOGGING_CONFIG_PROPERTIES = List.of("LogFormat", "ApplicationLogLevel", "SystemLogLevel", "LogGroup");
     /** The Lambda API's rule for {@code LoggingConfig.LogGroup}. */
@@ -76,6 +80,7 @@ final class ApplicationBuilder {
         var tables = new LinkedHashMap<String, TableSpec>();
         var queues = new LinkedHashMap<String, QueueSpec>();
         var buckets = new LinkedHashMap<String, BucketSpec>();
+        var secrets = new LinkedHashMap<String, SecretSpec>();
         var standaloneAsync = new LinkedHashMap<String, AsyncConfig>();
         var functionResources = new ArrayList<TemplateDocument.Resource>();
 
@@ -90,6 +95,7 @@ final class ApplicationBuilder {
                     case StackResources.SIMPLE_TABLE -> tables.put(id, simpleTable(resource));
                     case StackResources.QUEUE -> queues.put(id, queue(resource));
                     case StackResources.BUCKET -> buckets.put(id, bucket(resource));
+                    case StackResources.SECRET -> secrets.put(id, secret(resource));
                     case StackResources.FUNCTION -> functionResources.add(resource);
                     case EVENT_INVOKE_CONFIG -> standaloneInvokeConfig(resource, standaloneAsync);
                     case StackResources.LAMBDA_FUNCTION -> LOG.warn("{}: AWS::Lambda::Function is not run locally; "
@@ -111,11 +117,12 @@ final class ApplicationBuilder {
         checkUniqueNames("table", tables, TableSpec::name);
         checkUniqueNames("queue", queues, QueueSpec::name);
         checkUniqueNames("bucket", buckets, BucketSpec::name);
+        checkUniqueNames("secret", secrets, SecretSpec::name);
         checkS3Overlaps(functions);
         if (!problems.isEmpty()) {
             throw new TemplateException(null, problems);
         }
-        return new Application(naming.stackName(), parameters.displayValues(), functions, tables, queues, buckets);
+        return new Application(naming.stackName(), parameters.displayValues(), functions, tables, queues, buckets, secrets);
     }
 
     // ---- functions ----------------------------------------------------------------------------
@@ -685,6 +692,73 @@ final class ApplicationBuilder {
                 .filter("Enabled"::equals)
                 .isPresent();
         return new BucketSpec(resource.logicalId(), name, versioned);
+    }
+
+    // ---- secrets --------------------------------------------------------------------------------
+
+    /**
+     * A secret's local value: its {@code SecretString}; for {@code GenerateSecretString}, which
+     * CloudFormation fills with random characters, a value a developer can type —
+     * {@code local-<kebab-case-logical-id>} — so that README commands (signing a webhook, say)
+     * work as written; inside the {@code SecretStringTemplate} under {@code GenerateStringKey}
+     * when those are given. {@code --secret LogicalId=value} replaces it at startup.
+     */
+    private SecretSpec secret(TemplateDocument.Resource resource) {
+        var properties = new PropertyMap(resource.properties(), evaluator, resource.site());
+        var name = resources.name(resource.logicalId());
+        if (!SECRET_NAME.matcher(name).matches()) {
+            throw properties.site("Name").problem("'" + name + "' is not a valid secret name (1 to 512 letters, digits "
+                    + "and / _ + = . @ -)");
+        }
+        var given = properties.string("SecretString");
+        var generate = properties.map("GenerateSecretString");
+        if (given.isPresent() && generate.isPresent()) {
+            throw properties.site().problem("has both SecretString and GenerateSecretString; CloudFormation takes one");
+        }
+        if (given.isPresent()) {
+            return new SecretSpec(resource.logicalId(), name, given.get());
+        }
+        var value = defaultSecretValue(resource.logicalId());
+        if (generate.isPresent()) {
+            var template = generate.get().string("SecretStringTemplate");
+            var key = generate.get().string("GenerateStringKey");
+            if (template.isPresent() != key.isPresent()) {
+                throw generate.get().site(template.isPresent() ? "SecretStringTemplate" : "GenerateStringKey").problem(
+                        "needs " + (template.isPresent() ? "GenerateStringKey" : "SecretStringTemplate") + " as well; "
+                                + "Secrets Manager takes the two together");
+            }
+            if (template.isPresent()) {
+                value = withGeneratedKey(template.get(), key.get(), value, generate.get().site("SecretStringTemplate"));
+            }
+        }
+        return new SecretSpec(resource.logicalId(), name, value);
+    }
+
+    /** {@code GitHubWebhookSecret} → {@code local-github-webhook-secret}. */
+    static String defaultSecretValue(String logicalId) {
+        var words = logicalId;
+        for (var word : ONE_WORD) {
+            words = words.replace(word, word.charAt(0) + word.substring(1).toLowerCase(Locale.ROOT));
+        }
+        // A break before a capital that follows a small letter or digit, and inside a run of
+        // capitals before its last one (APIToken → API-Token).
+        return "local-" + String.join("-", words.split("(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")).toLowerCase(Locale.ROOT);
+    }
+
+    private static String withGeneratedKey(String template, String key, String value, Site site) {
+        Map<String, Object> json;
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> parsed = Json.read(template, LinkedHashMap.class);
+            json = parsed;
+        } catch (InvalidJsonException e) {
+            throw site.problem("is not a JSON object: " + e.getMessage());
+        }
+        if (json == null) {
+            throw site.problem("is not a JSON object");
+        }
+        json.put(key, value);
+        return Json.write(json);
     }
 
     // ---- checks across resources ---------------------------------------------------------------

@@ -92,6 +92,17 @@ public record LocalNaming(String stackName, String region, String accountId, URI
         return arn("sns", topicName);
     }
 
+    /**
+     * What {@code Ref} of a secret gives locally: its ARN without the six random characters
+     * Secrets Manager appends at creation — a partial ARN. The template is resolved before anything
+     * is created, so the random suffix cannot be known yet; AWS, LocalStack and the local emulator
+     * all find a secret by its partial ARN, so functions read it with {@code GetSecretValue}
+     * exactly as they read the full ARN in AWS.
+     */
+    public String secretArn(String secretName) {
+        return arn("secretsmanager", "secret:" + secretName);
+    }
+
     /** IAM ARNs carry no region. */
     public String roleArn(String roleName) {
         return "arn:aws:iam::" + accountId + ":role/" + roleName;

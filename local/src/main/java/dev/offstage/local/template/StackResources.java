@@ -29,6 +29,7 @@ final class StackResources {
     static final String HTTP_API = "AWS::Serverless::HttpApi";
     static final String ROLE = "AWS::IAM::Role";
     static final String EVENT_BUS = "AWS::Events::EventBus";
+    static final String SECRET = "AWS::SecretsManager::Secret";
     static final String IMPLICIT_HTTP_API = "ServerlessHttpApi";
 
     private final Map<String, TemplateDocument.Resource> resources;
@@ -70,6 +71,7 @@ final class StackResources {
         return switch (resource.type()) {
             case QUEUE -> naming.queueUrl(name(logicalId));
             case TOPIC -> naming.topicArn(name(logicalId));
+            case SECRET -> naming.secretArn(name(logicalId));
             case HTTP_API, "AWS::ApiGatewayV2::Api" -> naming.apiId(logicalId);
             default -> name(logicalId);
         };
@@ -89,6 +91,7 @@ final class StackResources {
             case TOPIC -> List.of("TopicArn", "TopicName");
             case HTTP_API, "AWS::ApiGatewayV2::Api" -> List.of("ApiEndpoint", "ApiId");
             case ROLE -> List.of("Arn", "RoleId");
+            case SECRET -> List.of("Id");
             default -> null;
         };
         if (attributes != null && !attributes.contains(attribute)) {
@@ -117,6 +120,7 @@ final class StackResources {
             case HTTP_API + ".ApiEndpoint", "AWS::ApiGatewayV2::Api.ApiEndpoint" -> naming.httpApiUrl().toString();
             case HTTP_API + ".ApiId", "AWS::ApiGatewayV2::Api.ApiId" -> naming.apiId(logicalId);
             case ROLE + ".Arn" -> naming.roleArn(name(logicalId));
+            case SECRET + ".Id" -> naming.secretArn(name(logicalId));
             case ROLE + ".RoleId" -> "AROA" + PhysicalNames.suffix(naming.stackName(), logicalId, 17);
             case "AWS::Logs::LogGroup.Arn" -> naming.arn("logs", "log-group:" + name(logicalId) + ":*");
             default -> attribute.equals("Arn") || attribute.endsWith("Arn")
@@ -171,6 +175,7 @@ final class StackResources {
             case BUCKET -> naming.bucketArn(name(id));
             case TABLE, SIMPLE_TABLE -> naming.tableArn(name(id));
             case EVENT_BUS -> naming.arn("events", "event-bus/" + name(id));
+            case SECRET -> naming.secretArn(name(id));
             default -> naming.arn(service(resource.type()), name(id));
         };
     }

@@ -36,6 +36,18 @@ public final class Templates {
      *     naming the resource and property (the value of a {@code NoEcho} parameter never appears)
      */
     public static Application load(Path templateYaml, Map<String, String> parameterOverrides, LocalNaming naming) {
+        return load(templateYaml, parameterOverrides, Map.of(), naming);
+    }
+
+    /**
+     * Loads and resolves a template, with local values for some of its secrets
+     * ({@code --secret LogicalId=value}) in place of those it gives or generates.
+     *
+     * @throws TemplateException as {@link #load(Path, Map, LocalNaming)}, and when a secret value
+     *     names a logical id that is not an {@code AWS::SecretsManager::Secret} of the template
+     */
+    public static Application load(Path templateYaml, Map<String, String> parameterOverrides,
+            Map<String, String> secretValues, LocalNaming naming) {
         var file = templateYaml.toAbsolutePath().normalize();
         String text;
         try {
@@ -66,7 +78,12 @@ public final class Templates {
                 throw new TemplateException(null, problems);
             }
             var evaluator = new Evaluator(naming, parameters, document, resources);
-            return new ApplicationBuilder(file.getParent(), naming, parameters, evaluator).build();
+            var application = new ApplicationBuilder(file.getParent(), naming, parameters, evaluator).build();
+            try {
+                return application.withSecretValues(secretValues);
+            } catch (IllegalArgumentException e) {
+                throw new TemplateException(null, List.of(e.getMessage()));
+            }
         } catch (TemplateException e) {
             throw new TemplateException(file, redact(e.problems(), secrets));
         }

@@ -162,6 +162,30 @@ class ResourceProvisionerTest {
     }
 
     @Test
+    void createsSecretsThatFunctionsReadAtTheirRef() {
+        var app = load("full.yaml");
+        var provisioned = new ResourceProvisioner(aws).provision(app);
+        var webhook = provisioned.secret("GitHubWebhookSecret");
+        var ref = app.functions().get("ApiFunction").environment().get("WEBHOOK_SECRET_ARN");
+
+        assertThat(webhook.arn()).startsWith(ref + "-");
+        assertThat(aws.secretsManager().getSecretValue(get -> get.secretId(ref)).secretString()).isEqualTo("local-github-webhook-secret");
+        assertThat(aws.secretsManager().getSecretValue(get -> get.secretId(webhook.arn())).secretString())
+                .isEqualTo("local-github-webhook-secret");
+    }
+
+    @Test
+    void provisioningAgainGivesAnExistingSecretItsNewValue() {
+        var app = load("full.yaml");
+        new ResourceProvisioner(aws).provision(app);
+
+        var again = new ResourceProvisioner(aws).provision(app.withSecretValues(Map.of("GitHubWebhookSecret", "changed")));
+
+        assertThat(aws.secretsManager().getSecretValue(get -> get.secretId(again.secret("GitHubWebhookSecret").arn()))
+                .secretString()).isEqualTo("changed");
+    }
+
+    @Test
     void bucketsWithoutVersioningConfigurationStayUnversioned() {
         var provisioned = new ResourceProvisioner(aws).provision(
                 Templates.load(TestTemplates.path("full.yaml"), Map.of("Stage", "prod"), naming));

@@ -59,6 +59,7 @@ class LocalRuntimeEndToEndTest {
     static void start() {
         runtime = LocalRuntime.start(LocalRuntimeOptions.of(TEMPLATE)
                 .withParameters(Map.of("Greeting", "hello from the test"))
+                .withSecrets(Map.of("DeployToken", "given with --secret"))
                 .withHttpPort(0)
                 .withAsyncTiming(QUICK_RETRIES));
         aws = AwsClients.from(Environment.of(runtime.clientEnvironment()));
@@ -286,6 +287,49 @@ class LocalRuntimeEndToEndTest {
         // And the function's process has what the template resolved.
         var echo = http.send(HttpRequest.newBuilder(api("/echo/env")).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(Json.tree(echo.body()).path("greeting").asText()).isEqualTo("hello from the test");
+    }
+
+    // ---- secrets --------------------------------------------------------------------------------
+
+    @Test
+    void functionReadsAGeneratedSecretThroughSecretsManagerAtItsRef() throws Exception {
+        var answer = Json.tree(http.send(HttpRequest.newBuilder(api("/secrets/webhook_secret_arn")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+
+        // Ref gives the ARN without the random suffix, which GetSecretValue accepts as AWS does.
+        var secret = runtime.endpoints().secrets().get("GitHubWebhookSecret");
+        assertThat(answer.path("secretId").asText()).isEqualTo("arn:aws:secretsmanager:us-east-1:000000000000:secret:" + secret.name());
+        assertThat(secret.arn()).startsWith(answer.path("secretId").asText() + "-");
+        assertThat(answer.path("value").asText()).isEqualTo("local-github-webhook-secret");
+    }
+
+    @Test
+    void generatedKeyIsSetInsideTheSecretStringTemplate() throws Exception {
+        var answer = Json.tree(http.send(HttpRequest.newBuilder(api("/secrets/app_credentials_arn")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+
+        assertThat(answer.path("secretId").asText()).endsWith(":secret:offstage/app-credentials");
+        var credentials = Json.tree(answer.path("value").asText());
+        assertThat(credentials.path("user").asText()).isEqualTo("offstage");
+        assertThat(credentials.path("password").asText()).isEqualTo("local-app-credentials");
+    }
+
+    @Test
+    void secretOptionReplacesTheTemplatesValue() throws Exception {
+        var answer = Json.tree(http.send(HttpRequest.newBuilder(api("/secrets/deploy_token_id")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+
+        assertThat(answer.path("value").asText()).isEqualTo("given with --secret");
+        // Clients outside the functions find it too, by name, as the endpoints file tells them.
+        var secret = runtime.endpoints().secrets().get("DeployToken");
+        assertThat(secret.value()).isEqualTo("given with --secret");
+        assertThat(aws.secretsManager().getSecretValue(get -> get.secretId(secret.name())).secretString())
+                .isEqualTo("given with --secret");
+        var endpointsJson = Json.tree(runtime.endpoints().toJson());
+        assertThat(endpointsJson.path("secrets").path("DeployToken").path("value").asText()).isEqualTo("given with --secret");
+        assertThat(endpointsJson.path("secrets").path("DeployToken").path("arn").asText()).isEqualTo(secret.arn());
+        assertThat(endpointsJson.path("endpoints").path("secretsmanager").asText()).startsWith("http://127.0.0.1:");
+        assertThat(runtime.endpoints().summary()).contains("secret     DeployToken  " + secret.name() + " = given with --secret");
     }
 
     // ---- helpers --------------------------------------------------------------------------------

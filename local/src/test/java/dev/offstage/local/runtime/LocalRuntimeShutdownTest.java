@@ -25,7 +25,7 @@ class LocalRuntimeShutdownTest {
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(echo.statusCode()).isEqualTo(200);
                 // One execution environment per function, started with the runtime.
-                assertThat(ChildProcesses.functionEnvironmentsStartedSince(before)).hasSize(3);
+                assertThat(ChildProcesses.functionEnvironmentsStartedSince(before)).hasSize(4);
             } finally {
                 runtime.close();
             }

@@ -36,6 +36,24 @@ class MainTest {
     }
 
     @Test
+    void secretsAreRepeatableLogicalIdValuePairs() {
+        var options = Main.parse(new String[] {"--template", TEMPLATE, "--secret", "GitHubWebhookSecret=s3cr3t=with=equals",
+                "--secret", "DeployToken=", "--port", "0"});
+
+        assertThat(options.secrets()).isEqualTo(Map.of("GitHubWebhookSecret", "s3cr3t=with=equals", "DeployToken", ""));
+        assertThat(Main.parse(new String[] {"--template", TEMPLATE}).secrets()).isEmpty();
+    }
+
+    @Test
+    void malformedSecretIsRefusedWithoutItsValue() {
+        assertThatThrownBy(() -> Main.parse(new String[] {"--template", TEMPLATE, "--secret", "=hunter2"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("LogicalId=value")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> Main.parse(new String[] {"--template", TEMPLATE, "--secret", "A=1", "--secret", "A=2"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("given twice");
+    }
+
+    @Test
     void badArgumentsAreRefusedSayingWhich() {
         assertThatThrownBy(() -> Main.parse(new String[] {"--template", TEMPLATE, "--port", "70000"}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--port");

@@ -23,6 +23,22 @@ class TemplateMistakesTest {
     }
 
     @Test
+    void secretMistakesNameTheSecretAndTheProperty() {
+        var error = mistake("mistakes/secrets.yaml");
+
+        assertThat(error.problems()).anySatisfy(problem -> assertThat(problem)
+                .startsWith("BothValues").contains("has both SecretString and GenerateSecretString"));
+        assertThat(error.problems()).anySatisfy(problem -> assertThat(problem)
+                .startsWith("TemplateWithoutKey").contains("SecretStringTemplate").contains("needs GenerateStringKey as well"));
+        assertThat(error.problems()).anySatisfy(problem -> assertThat(problem)
+                .startsWith("TemplateNotJson").contains("SecretStringTemplate").contains("is not a JSON object"));
+        assertThat(error.problems()).anySatisfy(problem -> assertThat(problem)
+                .startsWith("BadName").contains("'has spaces' is not a valid secret name"));
+        assertThat(error.problems()).anySatisfy(problem -> assertThat(problem)
+                .startsWith("HelloFunction").contains("BadName (AWS::SecretsManager::Secret) has no attribute 'Arn' (it has Id)"));
+    }
+
+    @Test
     void refToNothingNamesTheFunctionPropertyAndTarget() {
         var error = mistake("mistakes/ref-to-nothing.yaml");
 

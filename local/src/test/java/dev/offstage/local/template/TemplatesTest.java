@@ -40,6 +40,57 @@ class TemplatesTest {
     }
 
     @Test
+    void secretsBecomeSpecsWithTheirNameAndLocalValue() {
+        assertThat(app.secrets()).containsOnlyKeys("GitHubWebhookSecret", "ApiTokenSecret");
+        var webhook = app.secrets().get("GitHubWebhookSecret");
+        assertThat(webhook.name()).startsWith(PREFIX + "GitHubWebhookSecret-");
+        // GenerateSecretString: a documented value a developer can type, not a random one.
+        assertThat(webhook.value()).isEqualTo("local-github-webhook-secret");
+        var token = app.secrets().get("ApiTokenSecret");
+        assertThat(token.name()).isEqualTo("offstage-test/api-token");
+        assertThat(token.value()).isEqualTo("{\"token\": \"default-token-value\"}");
+        assertThat(token.toString()).doesNotContain("default-token-value");
+    }
+
+    @Test
+    void refOfASecretIsItsArnWithoutTheRandomSuffix() {
+        var webhook = app.secrets().get("GitHubWebhookSecret").name();
+
+        assertThat(env("ApiFunction")).contains(
+                entry("WEBHOOK_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:000000000000:secret:" + webhook),
+                entry("WEBHOOK_SECRET_ID", "arn:aws:secretsmanager:us-east-1:000000000000:secret:" + webhook),
+                entry("API_TOKEN_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:000000000000:secret:offstage-test/api-token"));
+    }
+
+    @Test
+    void secretValuesGivenAtStartupReplaceTheTemplatesOnes() {
+        var given = Templates.load(TestTemplates.path("full.yaml"), Map.of(), Map.of("GitHubWebhookSecret", "typed"),
+                TestTemplates.NAMING);
+
+        assertThat(given.secrets().get("GitHubWebhookSecret").value()).isEqualTo("typed");
+        assertThat(given.secrets().get("ApiTokenSecret").value()).isEqualTo(app.secrets().get("ApiTokenSecret").value());
+    }
+
+    @Test
+    void secretValueForAnUnknownLogicalIdIsATemplateMistake() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Templates.load(TestTemplates.path("full.yaml"), Map.of(),
+                        Map.of("GithubWebhookSecret", "typo"), TestTemplates.NAMING))
+                .isInstanceOf(TemplateException.class)
+                .hasMessageContaining("--secret names GithubWebhookSecret, which is not an AWS::SecretsManager::Secret")
+                .hasMessageContaining("it declares ApiTokenSecret, GitHubWebhookSecret")
+                .hasMessageNotContaining("typo");
+    }
+
+    @Test
+    void defaultSecretValuesAreKebabCaseLogicalIds() {
+        assertThat(ApplicationBuilder.defaultSecretValue("GitHubWebhookSecret")).isEqualTo("local-github-webhook-secret");
+        assertThat(ApplicationBuilder.defaultSecretValue("APIToken")).isEqualTo("local-api-token");
+        assertThat(ApplicationBuilder.defaultSecretValue("S3AccessKey")).isEqualTo("local-s3-access-key");
+        assertThat(ApplicationBuilder.defaultSecretValue("OAuthClientSecret")).isEqualTo("local-oauth-client-secret");
+        assertThat(ApplicationBuilder.defaultSecretValue("token")).isEqualTo("local-token");
+    }
+
+    @Test
     void globalsApplyWhereTheFunctionIsSilentAndMergeVariablesPerKey() {
         var api = app.functions().get("ApiFunction");
         var worker = app.functions().get("WorkerFunction");
