@@ -1,0 +1,123 @@
+package dev.offstage.ci.runner;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+
+/** Builds gzipped tarballs in memory, the way GitHub's tarball API shapes them, or any other way. */
+final class TarballBuilder {
+
+    static final String COMMIT = "3f786850e387550fdab836ed7e6dc881de23001b";
+    static final String TOP = "octo-hello-3f78685/";
+
+    private final ByteArrayOutputStream tarBytes = new ByteArrayOutputStream();
+    private final TarArchiveOutputStream tar = new TarArchiveOutputStream(tarBytes, UTF_8.name());
+
+    private TarballBuilder() {
+        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+    }
+
+    /** A tarball starting as GitHub's do: a pax global header with the commit id, then the top-level directory. */
+    static TarballBuilder github() {
+        return empty().globalHeader("comment", COMMIT).dir(TOP);
+    }
+
+    /** A tarball with no entries yet. */
+    static TarballBuilder empty() {
+        return new TarballBuilder();
+    }
+
+    TarballBuilder globalHeader(String key, String value) {
+        var entry = new TarArchiveEntry("pax_global_header", TarConstants.LF_PAX_GLOBAL_EXTENDED_HEADER, true);
+        entry.addPaxHeader(key, value);
+        try {
+            tar.putArchiveEntry(entry); // writes the header's records and closes the entry itself
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    TarballBuilder dir(String name) {
+        var entry = new TarArchiveEntry(name.endsWith("/") ? name : name + "/", TarConstants.LF_DIR, true);
+        entry.setMode(040775);
+        return entry(entry, new byte[0]);
+    }
+
+    TarballBuilder file(String name, String content) {
+        return file(name, content.getBytes(UTF_8), 0100664);
+    }
+
+    TarballBuilder file(String name, byte[] content, int mode) {
+        var entry = new TarArchiveEntry(name, TarConstants.LF_NORMAL, true);
+        entry.setMode(mode);
+        entry.setSize(content.length);
+        return entry(entry, content);
+    }
+
+    TarballBuilder symlink(String name, String target) {
+        var entry = new TarArchiveEntry(name, TarConstants.LF_SYMLINK, true);
+        entry.setLinkName(target);
+        entry.setMode(0120777);
+        return entry(entry, new byte[0]);
+    }
+
+    TarballBuilder hardLink(String name, String target) {
+        var entry = new TarArchiveEntry(name, TarConstants.LF_LINK, true);
+        entry.setLinkName(target);
+        return entry(entry, new byte[0]);
+    }
+
+    TarballBuilder special(String name, byte type) {
+        return entry(new TarArchiveEntry(name, type, true), new byte[0]);
+    }
+
+    /** A file with extra pax header records, e.g. a large one. */
+    TarballBuilder fileWithPaxHeaders(String name, String content, Map<String, String> headers) {
+        var entry = new TarArchiveEntry(name, TarConstants.LF_NORMAL, true);
+        headers.forEach(entry::addPaxHeader);
+        byte[] bytes = content.getBytes(UTF_8);
+        entry.setSize(bytes.length);
+        return entry(entry, bytes);
+    }
+
+    /** Names are kept as given (commons-compress would strip a leading '/'): hostile names are the point. */
+    TarballBuilder entry(TarArchiveEntry entry, byte[] content) {
+        try {
+            tar.putArchiveEntry(entry);
+            tar.write(content);
+            tar.closeArchiveEntry();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    /** The finished tar, gzipped. */
+    byte[] gzipped() {
+        try {
+            tar.finish();
+            var gzipped = new ByteArrayOutputStream();
+            try (var gzip = new GZIPOutputStream(gzipped)) {
+                gzip.write(tarBytes.toByteArray());
+            }
+            return gzipped.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    InputStream stream() {
+        return new ByteArrayInputStream(gzipped());
+    }
+}
