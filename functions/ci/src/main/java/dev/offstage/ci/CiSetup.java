@@ -80,7 +80,8 @@ public final class CiSetup {
                 config.safetyMargin(), MAX_TARBALL_BYTES, passedToBuilds());
         return new BuildRunner(buildStore(), buildFiles(), github, idempotency(),
                 () -> buildSecretsId.map(this::buildSecrets).orElse(Map.of()),
-                new TarballExtractor(TarballExtractor.Limits.defaults()), new BuildShell(clock), new ArtifactCollector(),
+                new TarballExtractor(TarballExtractor.Limits.defaults()), new BuildShell(clock),
+                new ArtifactCollector(ArtifactCollector.Limits.defaults()),
                 settings, clock);
     }
 

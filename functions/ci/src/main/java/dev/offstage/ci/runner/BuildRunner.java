@@ -14,10 +14,8 @@ import dev.offstage.shared.idempotency.IdempotentCall;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -140,10 +138,14 @@ public final class BuildRunner {
         try {
             deleteTree(directory);
             Files.createDirectories(directory);
-            var log = directory.resolve("build.log");
-            finished = execute(build, directory, log, invocationEnd);
+            try (var log = new BuildLog(directory.resolve("build.log"), clock)) {
+                finished = execute(build, directory, log, invocationEnd);
+            }
         } catch (IOException e) {
             throw recordInfrastructureFailure(build, new UncheckedIOException("Build directory " + directory + ": " + e.getMessage(), e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw recordInfrastructureFailure(build, new IllegalStateException("Interrupted while building", e));
         } catch (RuntimeException e) {
             throw recordInfrastructureFailure(build, e);
         } finally {
@@ -159,11 +161,11 @@ public final class BuildRunner {
         return finished.status();
     }
 
-    private Build execute(Build build, Path directory, Path log, Instant invocationEnd) throws IOException {
+    private Build execute(Build build, Path directory, BuildLog log, Instant invocationEnd) throws IOException, InterruptedException {
         var request = build.request();
         var repository = request.repository();
         report(build, new CommitStatus(CommitStatus.State.PENDING, pageUri(build), "Build started", STATUS_CONTEXT));
-        note(log, "Build " + build.id() + " of " + repository.fullName() + " " + request.label() + " at " + request.sha()
+        log.note("Build " + build.id() + " of " + repository.fullName() + " " + request.label() + " at " + request.sha()
                 + (build.attempts() > 1 ? " (attempt " + build.attempts() + ")" : ""));
 
         BuildConfig config;
@@ -189,7 +191,7 @@ public final class BuildRunner {
             }
             return endWithError(build, log, "GitHub refused the source: " + e.getMessage());
         }
-        note(log, "Build config: " + config.source());
+        log.note("Build config: " + config.source());
 
         var now = clock.instant();
         var deadline = earliest(now.plus(config.timeout()), invocationEnd.minus(settings.safetyMargin()));
@@ -200,9 +202,11 @@ public final class BuildRunner {
         var environment = environment(build, config, directory);
         var result = shell.run(config.commands(), source, environment, deadline, log);
 
+        var found = artifacts.collect(source, config.artifacts());
+        found.notes().forEach(log::note);
         var uploaded = new ArrayList<String>();
-        for (var artifact : artifacts.collect(source, config.artifacts())) {
-            uploaded.add(files.putArtifact(build.id(), artifact.relativePath(), source.resolve(artifact.relativePath())));
+        for (var artifact : found.files()) {
+            uploaded.add(files.putArtifact(build.id(), artifact.path(), source.resolve(artifact.path())));
         }
         var outcome = switch (result.outcome()) {
             case SUCCEEDED -> BuildStatus.SUCCEEDED;
@@ -211,22 +215,25 @@ public final class BuildRunner {
         };
         var reason = switch (result.outcome()) {
             case SUCCEEDED -> "Passed in " + result.duration().toSeconds() + " s";
-            case FAILED -> "'" + abbreviate(result.failedCommand(), 60) + "' exited " + result.exitCode();
+            case FAILED -> "'" + abbreviate(result.failedCommand().orElse(""), 60) + "' exited " + result.exitCode();
             case TIMED_OUT -> "Timed out after " + Duration.between(now, deadline).toSeconds() + " s";
         };
-        note(log, "Build " + outcome.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + reason
+        log.note("Build " + outcome.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + reason
                 + (uploaded.isEmpty() ? "" : "; " + uploaded.size() + " artifact(s) uploaded"));
-        var logKey = files.putLog(build.id(), log);
-        store.finish(build.id(), outcome, reason, result.exitCode(), logKey, uploaded, clock.instant());
+        log.close();
+        var logKey = files.putLog(build.id(), log.file());
+        var exitCode = result.outcome() == BuildShell.Outcome.TIMED_OUT ? null : Integer.valueOf(result.exitCode());
+        store.finish(build.id(), outcome, reason, exitCode, logKey, uploaded, clock.instant());
         LOG.info("Build {} {}: {}", build.id(), outcome, reason);
         return store.find(build.id()).orElseThrow();
     }
 
     /** A build that can never succeed on retry: ERROR with the reason and the log; the message is done. */
-    private Build endWithError(Build build, Path log, String reason) throws IOException {
+    private Build endWithError(Build build, BuildLog log, String reason) throws IOException {
         LOG.warn("Build {} cannot run: {}", build.id(), reason);
-        note(log, "Build error: " + reason);
-        var logKey = files.putLog(build.id(), log);
+        log.note("Build error: " + reason);
+        log.close();
+        var logKey = files.putLog(build.id(), log.file());
         store.finish(build.id(), BuildStatus.ERROR, reason, null, logKey, List.of(), clock.instant());
         return store.find(build.id()).orElseThrow();
     }
@@ -303,11 +310,6 @@ public final class BuildRunner {
         } catch (IllegalArgumentException e) {
             LOG.warn("Commit status {} for build {} not set: {}", status.state(), build.id(), e.getMessage());
         }
-    }
-
-    private void note(Path log, String line) throws IOException {
-        Files.writeString(log, clock.instant() + " " + line + "\n", StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     private static Instant earliest(Instant a, Instant b) {

@@ -1,10 +1,11 @@
 package dev.offstage.ci.runner;
 
-import static dev.offstage.ci.runner.TarballBuilder.TOP;
+import static dev.offstage.ci.TarballBuilder.TOP;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.offstage.ci.TarballBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;

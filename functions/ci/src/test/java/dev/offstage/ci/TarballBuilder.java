@@ -1,4 +1,4 @@
-package dev.offstage.ci.runner;
+package dev.offstage.ci;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -14,10 +14,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /** Builds gzipped tarballs in memory, the way GitHub's tarball API shapes them, or any other way. */
-final class TarballBuilder {
+public final class TarballBuilder {
 
-    static final String COMMIT = "3f786850e387550fdab836ed7e6dc881de23001b";
-    static final String TOP = "octo-hello-3f78685/";
+    public static final String COMMIT = "3f786850e387550fdab836ed7e6dc881de23001b";
+    public static final String TOP = "octo-hello-3f78685/";
 
     private final ByteArrayOutputStream tarBytes = new ByteArrayOutputStream();
     private final TarArchiveOutputStream tar = new TarArchiveOutputStream(tarBytes, UTF_8.name());
@@ -28,16 +28,21 @@ final class TarballBuilder {
     }
 
     /** A tarball starting as GitHub's do: a pax global header with the commit id, then the top-level directory. */
-    static TarballBuilder github() {
+    public static TarballBuilder github() {
         return empty().globalHeader("comment", COMMIT).dir(TOP);
     }
 
+    /** GitHub's tarball shape for {@code repository} ({@code owner/name}) at {@code sha}: {@code owner-name-sha7/} at the top. */
+    public static TarballBuilder github(String repository, String sha) {
+        return empty().globalHeader("comment", sha).dir(repository.replace('/', '-') + "-" + sha.substring(0, 7) + "/");
+    }
+
     /** A tarball with no entries yet. */
-    static TarballBuilder empty() {
+    public static TarballBuilder empty() {
         return new TarballBuilder();
     }
 
-    TarballBuilder globalHeader(String key, String value) {
+    public TarballBuilder globalHeader(String key, String value) {
         var entry = new TarArchiveEntry("pax_global_header", TarConstants.LF_PAX_GLOBAL_EXTENDED_HEADER, true);
         entry.addPaxHeader(key, value);
         try {
@@ -48,42 +53,42 @@ final class TarballBuilder {
         return this;
     }
 
-    TarballBuilder dir(String name) {
+    public TarballBuilder dir(String name) {
         var entry = new TarArchiveEntry(name.endsWith("/") ? name : name + "/", TarConstants.LF_DIR, true);
         entry.setMode(040775);
         return entry(entry, new byte[0]);
     }
 
-    TarballBuilder file(String name, String content) {
+    public TarballBuilder file(String name, String content) {
         return file(name, content.getBytes(UTF_8), 0100664);
     }
 
-    TarballBuilder file(String name, byte[] content, int mode) {
+    public TarballBuilder file(String name, byte[] content, int mode) {
         var entry = new TarArchiveEntry(name, TarConstants.LF_NORMAL, true);
         entry.setMode(mode);
         entry.setSize(content.length);
         return entry(entry, content);
     }
 
-    TarballBuilder symlink(String name, String target) {
+    public TarballBuilder symlink(String name, String target) {
         var entry = new TarArchiveEntry(name, TarConstants.LF_SYMLINK, true);
         entry.setLinkName(target);
         entry.setMode(0120777);
         return entry(entry, new byte[0]);
     }
 
-    TarballBuilder hardLink(String name, String target) {
+    public TarballBuilder hardLink(String name, String target) {
         var entry = new TarArchiveEntry(name, TarConstants.LF_LINK, true);
         entry.setLinkName(target);
         return entry(entry, new byte[0]);
     }
 
-    TarballBuilder special(String name, byte type) {
+    public TarballBuilder special(String name, byte type) {
         return entry(new TarArchiveEntry(name, type, true), new byte[0]);
     }
 
     /** A file with extra pax header records, e.g. a large one. */
-    TarballBuilder fileWithPaxHeaders(String name, String content, Map<String, String> headers) {
+    public TarballBuilder fileWithPaxHeaders(String name, String content, Map<String, String> headers) {
         var entry = new TarArchiveEntry(name, TarConstants.LF_NORMAL, true);
         headers.forEach(entry::addPaxHeader);
         byte[] bytes = content.getBytes(UTF_8);
@@ -92,7 +97,7 @@ final class TarballBuilder {
     }
 
     /** Names are kept as given (commons-compress would strip a leading '/'): hostile names are the point. */
-    TarballBuilder entry(TarArchiveEntry entry, byte[] content) {
+    public TarballBuilder entry(TarArchiveEntry entry, byte[] content) {
         try {
             tar.putArchiveEntry(entry);
             tar.write(content);
@@ -104,7 +109,7 @@ final class TarballBuilder {
     }
 
     /** The finished tar, gzipped. */
-    byte[] gzipped() {
+    public byte[] gzipped() {
         try {
             tar.finish();
             var gzipped = new ByteArrayOutputStream();
@@ -117,7 +122,7 @@ final class TarballBuilder {
         }
     }
 
-    InputStream stream() {
+    public InputStream stream() {
         return new ByteArrayInputStream(gzipped());
     }
 }
