@@ -1,14 +1,18 @@
 package dev.offstage.ci.runner;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.offstage.ci.build.Build;
 import dev.offstage.ci.build.BuildFiles;
+import dev.offstage.ci.build.BuildQueue;
 import dev.offstage.ci.build.BuildStatus;
 import dev.offstage.ci.build.BuildStore;
 import dev.offstage.ci.github.CommitStatus;
 import dev.offstage.ci.github.GitHubApiException;
 import dev.offstage.ci.github.GitHubClient;
 import dev.offstage.ci.github.TarballTooLargeException;
+import dev.offstage.shared.batch.Batch;
 import dev.offstage.shared.idempotency.Idempotency;
 import dev.offstage.shared.idempotency.IdempotentCall;
 import java.io.IOException;
@@ -98,6 +102,15 @@ public final class BuildRunner {
         this.artifacts = artifacts;
         this.settings = settings;
         this.clock = clock;
+    }
+
+    /**
+     * Runs the build each message of a builds-queue event names ({@code {"buildId": "..."}}),
+     * answering which messages failed: those are retried, and a message that names no build
+     * fails every time and ends in the dead-letter queue.
+     */
+    public SQSBatchResponse process(SQSEvent event, Context context) {
+        return Batch.process(event, context, message -> run(BuildQueue.buildId(message.getBody()), context));
     }
 
     /**

@@ -5,8 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.offstage.ci.CiSetup;
-import dev.offstage.ci.build.BuildQueue;
-import dev.offstage.shared.batch.Batch;
 import dev.offstage.shared.logging.LambdaLogging;
 
 /**
@@ -21,7 +19,7 @@ public final class BuildRunnerHandler implements RequestHandler<SQSEvent, SQSBat
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         try (var invocation = LambdaLogging.begin(context)) {
-            return Batch.process(event, context, message -> RUNNER.run(BuildQueue.buildId(message.getBody()), context));
+            return RUNNER.process(event, context);
         }
     }
 }

@@ -11,6 +11,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -321,6 +323,44 @@ class BuildRunnerTest {
         var id = queuePush("d-anonymous");
 
         assertThat(runner().run(id, context())).isEqualTo(BuildStatus.SUCCEEDED);
+    }
+
+    @Test
+    void buildMessageOfTheSampleEventRunsTheQueuedBuild() {
+        serveTarball(PUSH_SHA, Tarballs.hello(PUSH_SHA, Map.of()));
+        ApiResponses.handle(Webhooks.load(Webhooks.PUSH), intake::receive);
+        var event = EventLoader.loadSQSEvent("events/sqs-build.json");
+
+        var response = runner().process(event, context());
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(build("72d3162e-cc78-11e3-81ab-4c9367dc0958").status()).isEqualTo(BuildStatus.SUCCEEDED);
+    }
+
+    @Test
+    void malformedBuildMessagesFailAndStayOnTheQueue() {
+        var event = EventLoader.loadSQSEvent("events/sqs-build.json");
+        var valid = event.getRecords().getFirst();
+        var notJson = copy(valid, "m-not-json", "{not json");
+        var noId = copy(valid, "m-no-id", "{\"build\": 1}");
+        var hostileId = copy(valid, "m-hostile", "{\"buildId\": \"head#octo-org/hello-offstage#refs/heads/main\"}");
+        var unknown = copy(valid, "m-unknown", "{\"buildId\": \"no-such-build\"}");
+        event.setRecords(List.of(notJson, noId, hostileId, unknown));
+
+        var response = runner().process(event, context());
+
+        assertThat(response.getBatchItemFailures()).extracting(failure -> failure.getItemIdentifier())
+                .containsExactly("m-not-json", "m-no-id", "m-hostile", "m-unknown");
+    }
+
+    private static SQSEvent.SQSMessage copy(SQSEvent.SQSMessage message, String id, String body) {
+        var copy = new SQSEvent.SQSMessage();
+        copy.setMessageId(id);
+        copy.setBody(body);
+        copy.setAttributes(message.getAttributes());
+        copy.setMessageAttributes(message.getMessageAttributes());
+        copy.setEventSourceArn(message.getEventSourceArn());
+        return copy;
     }
 
     @Test
