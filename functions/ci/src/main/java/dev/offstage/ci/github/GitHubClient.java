@@ -83,6 +83,11 @@ public final class GitHubClient {
         this.installationTokens = new InstallationTokens(clock, this::issueInstallationToken);
     }
 
+    /** Whether calls carry credentials: anonymous calls can read public repositories but not set commit statuses. */
+    public boolean authenticated() {
+        return !(credentials instanceof GitHubCredentials.Anonymous);
+    }
+
     /**
      * Sets the commit status of {@code sha} (POST /repos/{owner}/{repo}/statuses/{sha}). Setting the
      * same status twice is harmless: GitHub shows the latest status per context.

@@ -313,6 +313,10 @@ public final class BuildRunner {
      */
     private void report(Build build, CommitStatus status) {
         var request = build.request();
+        if (!github.authenticated()) {
+            LOG.info("No GitHub credentials: commit status {} for build {} not set", status.state(), build.id());
+            return;
+        }
         try {
             github.setStatus(request.repository(), request.sha(), status, request.installationId());
         } catch (GitHubApiException e) {

@@ -3,6 +3,7 @@ package dev.offstage.ci.runner;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -317,12 +318,23 @@ class BuildRunnerTest {
     @Test
     void withoutATokenBuildsRunAndStatusesAreSkipped() {
         stack.putSecret("GitHubCredentials", "{\"token\": \"\"}");
-        GITHUB.stubFor(post(urlPathMatching("/repos/octo-org/hello-offstage/statuses/[0-9a-f]{40}"))
-                .willReturn(aResponse().withStatus(401).withBody("{\"message\":\"Requires authentication\"}")));
         serveTarball(PUSH_SHA, Tarballs.hello(PUSH_SHA, Map.of()));
         var id = queuePush("d-anonymous");
 
         assertThat(runner().run(id, context())).isEqualTo(BuildStatus.SUCCEEDED);
+        assertThat(states(PUSH_SHA)).isEmpty();
+        GITHUB.verify(getRequestedFor(urlEqualTo("/repos/" + REPOSITORY + "/tarball/" + PUSH_SHA)).withoutHeader("Authorization"));
+    }
+
+    @Test
+    void statusThatGitHubRefusesForGoodDoesNotStopTheBuild() {
+        GITHUB.stubFor(post(urlPathMatching("/repos/octo-org/hello-offstage/statuses/[0-9a-f]{40}"))
+                .willReturn(aResponse().withStatus(403).withBody("{\"message\":\"Resource not accessible by personal access token\"}")));
+        serveTarball(PUSH_SHA, Tarballs.hello(PUSH_SHA, Map.of()));
+        var id = queuePush("d-no-permission");
+
+        assertThat(runner().run(id, context())).isEqualTo(BuildStatus.SUCCEEDED);
+        assertThat(states(PUSH_SHA)).containsExactly("pending", "success");
     }
 
     @Test
