@@ -1,5 +1,6 @@
 package dev.offstage.ci;
 
+import dev.offstage.ci.webhook.RepositoryFilter;
 import dev.offstage.shared.config.ConfigurationException;
 import dev.offstage.shared.config.Environment;
 import java.net.URI;
@@ -28,6 +29,11 @@ public record CiConfig(Environment environment) {
     /** Base URL of the build pages when they are served under a custom domain (optional). */
     public static final String PAGES_URL = "CI_PAGES_URL";
     public static final String SAFETY_MARGIN_SECONDS = "CI_BUILD_SAFETY_MARGIN_SECONDS";
+    public static final String RETENTION_DAYS = "CI_BUILD_RETENTION_DAYS";
+    /** Repositories whose webhooks build: {@code owner/name} or {@code owner/*}, comma-separated; {@code *} for any. */
+    public static final String ALLOWED_REPOSITORIES = "CI_ALLOWED_REPOSITORIES";
+    /** Whether pull requests from forks build (without secrets). */
+    public static final String BUILD_FORKS = "CI_BUILD_FORKS";
 
     /** GitHub's cap on webhook payloads. */
     public static final int GITHUB_MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
@@ -81,8 +87,42 @@ public record CiConfig(Environment environment) {
         return max;
     }
 
+    /** @throws ConfigurationException when it is set but not an absolute http(s) URL */
     public Optional<String> pagesUrl() {
-        return environment.optional(PAGES_URL).map(url -> url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+        return environment.optional(PAGES_URL).map(url -> {
+            URI uri;
+            try {
+                uri = URI.create(url);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(PAGES_URL + " is not a URL: " + url);
+            }
+            if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new ConfigurationException(PAGES_URL + " must be an absolute http(s) URL, was " + url);
+            }
+            return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        });
+    }
+
+    /** How long build records, logs and artifacts are kept (days; the bucket's lifecycle rule uses the same). */
+    public Duration retention() {
+        var days = environment.intValue(RETENTION_DAYS, 90);
+        if (days < 1) {
+            throw new ConfigurationException(RETENTION_DAYS + " must be at least 1, was " + days);
+        }
+        return Duration.ofDays(days);
+    }
+
+    /** Which repositories' webhooks build: any, when unset or {@code *}. */
+    public RepositoryFilter allowedRepositories() {
+        try {
+            return RepositoryFilter.parse(environment.get(ALLOWED_REPOSITORIES, "*"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(ALLOWED_REPOSITORIES + ": " + e.getMessage());
+        }
+    }
+
+    public boolean buildForks() {
+        return environment.booleanValue(BUILD_FORKS, true);
     }
 
     /** Time kept back from the Lambda's remaining time for uploading and reporting after the commands. */

@@ -13,6 +13,7 @@ import dev.offstage.ci.runner.TarballExtractor;
 import dev.offstage.ci.webhook.WebhookEvents;
 import dev.offstage.ci.webhook.WebhookIntake;
 import dev.offstage.shared.aws.AwsClients;
+import dev.offstage.shared.config.ConfigurationException;
 import dev.offstage.shared.config.Environment;
 import dev.offstage.shared.idempotency.Idempotency;
 import dev.offstage.shared.idempotency.IdempotencyConfig;
@@ -64,7 +65,8 @@ public final class CiSetup {
     public WebhookIntake webhookIntake() {
         var secretId = config.webhookSecretId();
         secrets.get(secretId);
-        return new WebhookIntake(() -> secrets.get(secretId), new WebhookEvents(config.buildTags()), buildStore(),
+        var rules = new WebhookEvents.Rules(config.buildTags(), config.buildForks(), config.allowedRepositories());
+        return new WebhookIntake(() -> secrets.get(secretId), new WebhookEvents(rules), buildStore(),
                 new BuildQueue(aws.sqs(), config.buildsQueueUrl()), idempotency(), config.webhookMaxBytes(),
                 config.pagesUrl(), clock);
     }
@@ -75,7 +77,7 @@ public final class CiSetup {
         var github = new GitHubClient(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
                 config.githubApiUrl(), credentials, clock);
         var buildSecretsId = config.buildSecretsId();
-        buildSecretsId.ifPresent(secrets::get);
+        buildSecretsId.ifPresent(this::buildSecrets);
         var settings = new BuildRunner.Settings(Path.of(environment.get("TMPDIR", "/tmp")).resolve("offstage-builds"),
                 config.safetyMargin(), MAX_TARBALL_BYTES, passedToBuilds());
         return new BuildRunner(buildStore(), buildFiles(), github, idempotency(),
@@ -91,7 +93,7 @@ public final class CiSetup {
     }
 
     private BuildStore buildStore() {
-        return new BuildStore(aws.dynamoDb(), config.buildsTable());
+        return new BuildStore(aws.dynamoDb(), config.buildsTable(), config.retention());
     }
 
     private BuildFiles buildFiles() {
@@ -102,13 +104,25 @@ public final class CiSetup {
         return new Idempotency(aws.dynamoDb(), IdempotencyConfig.from(environment), clock);
     }
 
+    /**
+     * The build secrets as environment variables; read at init too, so that a malformed secret
+     * fails the function's start (naming the variable, never the value) instead of every build.
+     */
     private Map<String, String> buildSecrets(String secretId) {
         var json = secrets.getJson(secretId);
         if (!json.isObject()) {
-            throw new IllegalStateException("Build secrets " + secretId + " must be a JSON object of environment variables");
+            throw new ConfigurationException("Build secrets " + secretId + " must be a JSON object of environment variables");
         }
         var variables = new LinkedHashMap<String, String>();
-        json.properties().forEach(entry -> variables.put(entry.getKey(), entry.getValue().asText()));
+        for (var entry : json.properties()) {
+            if (!entry.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new ConfigurationException("Build secrets " + secretId + ": '" + entry.getKey() + "' is not an environment variable name");
+            }
+            if (!entry.getValue().isTextual() || entry.getValue().asText().indexOf('\0') >= 0) {
+                throw new ConfigurationException("Build secrets " + secretId + ": the value of " + entry.getKey() + " must be a string");
+            }
+            variables.put(entry.getKey(), entry.getValue().asText());
+        }
         return variables;
     }
 

@@ -73,7 +73,7 @@ public final class CiStack implements AutoCloseable {
     }
 
     public BuildStore buildStore() {
-        return new BuildStore(aws.dynamoDb(), resources.table("BuildsTable").name());
+        return new BuildStore(aws.dynamoDb(), resources.table("BuildsTable").name(), java.time.Duration.ofDays(90));
     }
 
     public String queueUrl(String logicalId) {

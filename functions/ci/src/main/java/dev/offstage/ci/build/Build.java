@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param logKey the S3 key of the build log, or {@code null}
  * @param artifactKeys the S3 keys of the uploaded artifacts
  * @param attempts how many times the runner started it
+ * @param retryable for an ERROR: whether it came from an infrastructure failure, which a retry
+ *     may cure (the runner starts such a build again; any other ERROR is final)
  */
 public record Build(
         String id,
@@ -34,7 +36,8 @@ public record Build(
         Integer exitCode,
         String logKey,
         List<String> artifactKeys,
-        int attempts) {
+        int attempts,
+        boolean retryable) {
 
     public Build {
         Objects.requireNonNull(id, "id");
@@ -46,7 +49,12 @@ public record Build(
 
     /** A new build, QUEUED. */
     public static Build queued(String id, BuildRequest request, String pageUrl, Instant now) {
-        return new Build(id, request, BuildStatus.QUEUED, null, pageUrl, now, null, null, null, null, List.of(), 0);
+        return new Build(id, request, BuildStatus.QUEUED, null, pageUrl, now, null, null, null, null, List.of(), 0, false);
+    }
+
+    /** Whether the runner will not run it (again): a final status, or an ERROR no retry can cure. */
+    public boolean settled() {
+        return status.isFinal() || (status == BuildStatus.ERROR && !retryable);
     }
 
     /** How long the last run took, once it finished. */

@@ -62,7 +62,8 @@ public final class BuildFiles {
     }
 
     /**
-     * The last {@code maxBytes} of a log, starting at a line boundary, or empty when it does not exist.
+     * The last {@code maxBytes} of a log, starting at a line boundary, or empty when it does not
+     * exist (any more: the bucket's lifecycle rule expires logs).
      */
     public Optional<String> tail(String key, int maxBytes) {
         try {
@@ -81,7 +82,8 @@ public final class BuildFiles {
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
-            if (e.statusCode() == 404 || e.statusCode() == 416) {
+            // Without s3:ListBucket (the pages' role has none), S3 answers a missing key with 403.
+            if (e.statusCode() == 404 || e.statusCode() == 403 || e.statusCode() == 416) {
                 return Optional.empty();
             }
             throw e;

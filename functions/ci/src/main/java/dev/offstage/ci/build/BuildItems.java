@@ -28,9 +28,13 @@ final class BuildItems {
         item.put("ref", s(request.ref()));
         item.put("branch", s(request.branch()));
         item.put("fork", AttributeValue.fromBool(request.fork()));
+        item.put("private", AttributeValue.fromBool(request.privateRepository()));
         item.put("title", s(request.title()));
         item.put("author", s(request.author()));
         item.put("attempts", n(build.attempts()));
+        if (build.request().eventTime() != null) {
+            item.put("eventTime", n(build.request().eventTime().toEpochMilli()));
+        }
         item.put("artifactKeys", AttributeValue.fromL(build.artifactKeys().stream().map(BuildStore::s).toList()));
         if (request.pullRequest() != null) {
             item.put("pullRequest", n(request.pullRequest()));
@@ -65,7 +69,9 @@ final class BuildItems {
                 item.containsKey("fork") && Boolean.TRUE.equals(item.get("fork").bool()),
                 item.containsKey("installationId") ? Long.valueOf(item.get("installationId").n()) : null,
                 text(item, "title"),
-                text(item, "author"));
+                text(item, "author"),
+                item.containsKey("private") && Boolean.TRUE.equals(item.get("private").bool()),
+                instant(item, "eventTime"));
         return new Build(
                 text(item, "id"),
                 request,
@@ -78,7 +84,8 @@ final class BuildItems {
                 item.containsKey("exitCode") ? Integer.valueOf(item.get("exitCode").n()) : null,
                 text(item, "logKey"),
                 item.containsKey("artifactKeys") ? item.get("artifactKeys").l().stream().map(AttributeValue::s).toList() : List.of(),
-                item.containsKey("attempts") ? Integer.parseInt(item.get("attempts").n()) : 0);
+                item.containsKey("attempts") ? Integer.parseInt(item.get("attempts").n()) : 0,
+                item.containsKey("retryable") && Boolean.TRUE.equals(item.get("retryable").bool()));
     }
 
     private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {

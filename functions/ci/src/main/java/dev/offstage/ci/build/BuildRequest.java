@@ -1,6 +1,7 @@
 package dev.offstage.ci.build;
 
 import dev.offstage.ci.github.GitHubRepository;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -19,6 +20,9 @@ import java.util.regex.Pattern;
  * @param installationId the GitHub App installation that sent the webhook, or {@code null}
  * @param title the head commit's first line, or the pull request's title
  * @param author who pushed or opened the pull request (GitHub login)
+ * @param privateRepository whether the repository is private (its logs and artifacts stay off the public build pages)
+ * @param eventTime when GitHub says the push or pull request update happened, or {@code null}:
+ *     what orders builds of one branch for superseding (deliveries may arrive out of order)
  */
 public record BuildRequest(
         String deliveryId,
@@ -31,7 +35,9 @@ public record BuildRequest(
         boolean fork,
         Long installationId,
         String title,
-        String author) {
+        String author,
+        boolean privateRepository,
+        Instant eventTime) {
 
     private static final Pattern SHA = Pattern.compile("[0-9a-f]{40}");
 

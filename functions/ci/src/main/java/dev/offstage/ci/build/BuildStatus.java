@@ -1,6 +1,9 @@
 package dev.offstage.ci.build;
 
-/** Where a build is in its life. QUEUED and RUNNING move on; the others are final, except ERROR, which a retry may restart. */
+/**
+ * Where a build is in its life. QUEUED and RUNNING move on; the others are final, except an ERROR
+ * from an infrastructure failure ({@link Build#retryable()}), which the queue's retry restarts.
+ */
 public enum BuildStatus {
     /** Recorded and queued; the runner has not started it. */
     QUEUED,
@@ -20,7 +23,7 @@ public enum BuildStatus {
     /** A newer build of the same branch or pull request was queued before this one started. */
     SUPERSEDED;
 
-    /** Whether the build has its outcome and will not run (again). */
+    /** Whether the status is an outcome no retry changes (ERROR depends on {@link Build#retryable()}). */
     public boolean isFinal() {
         return this == SUCCEEDED || this == FAILED || this == TIMED_OUT || this == SUPERSEDED;
     }

@@ -1,6 +1,7 @@
 package dev.offstage.ci.build;
 
 import dev.offstage.ci.github.GitHubRepository;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,10 +32,13 @@ public final class BuildStore {
 
     private final DynamoDbClient dynamoDb;
     private final String table;
+    private final Duration retention;
 
-    public BuildStore(DynamoDbClient dynamoDb, String table) {
+    /** @param retention how long records are kept: the table's TTL ({@code expiresAt}) removes them after that */
+    public BuildStore(DynamoDbClient dynamoDb, String table, Duration retention) {
         this.dynamoDb = dynamoDb;
         this.table = table;
+        this.retention = retention;
     }
 
     /**
@@ -45,7 +49,9 @@ public final class BuildStore {
      */
     public boolean create(Build build) {
         try {
-            dynamoDb.putItem(put -> put.tableName(table).item(BuildItems.toItem(build))
+            var item = new HashMap<>(BuildItems.toItem(build));
+            item.put("expiresAt", expiresAt(build.createdAt()));
+            dynamoDb.putItem(put -> put.tableName(table).item(item)
                     .conditionExpression("attribute_not_exists(#id) OR #status = :queued")
                     .expressionAttributeNames(Map.of("#id", "id", "#status", "status"))
                     .expressionAttributeValues(Map.of(":queued", s(BuildStatus.QUEUED.name()))));
@@ -56,18 +62,22 @@ public final class BuildStore {
     }
 
     /**
-     * Records {@code buildId} as the newest build of its branch or pull request, unless a build
-     * queued later already is.
+     * Records the build as the newest of its branch or pull request, unless a newer one already
+     * is. Newer means a later {@link BuildRequest#eventTime()} (when GitHub says it happened; the
+     * time it was queued when the payload does not say), so a late or redelivered webhook of an
+     * older push never supersedes a newer one.
      */
     public void markHead(Build build) {
+        var time = n(build.request().eventTime() == null ? build.createdAt().toEpochMilli() : build.request().eventTime().toEpochMilli());
         try {
             dynamoDb.putItem(put -> put.tableName(table)
                     .item(Map.of("id", s(HEAD_PREFIX + build.request().supersedeKey()),
                             "buildId", s(build.id()),
-                            "created", n(build.createdAt().toEpochMilli())))
+                            "created", time,
+                            "expiresAt", expiresAt(build.createdAt())))
                     .conditionExpression("attribute_not_exists(#id) OR #created <= :created")
                     .expressionAttributeNames(Map.of("#id", "id", "#created", "created"))
-                    .expressionAttributeValues(Map.of(":created", n(build.createdAt().toEpochMilli()))));
+                    .expressionAttributeValues(Map.of(":created", time)));
         } catch (ConditionalCheckFailedException e) {
             // A newer build is already the head: this one is superseded from the start.
         }
@@ -102,16 +112,17 @@ public final class BuildStore {
     }
 
     /**
-     * Moves the build to RUNNING, counting the attempt, unless it is final.
+     * Moves the build to RUNNING, counting the attempt, unless it is settled ({@link Build#settled()}).
      *
-     * @return the started build, or empty when it is final (nothing to run)
+     * @return the started build, or empty when it is settled (nothing to run)
      */
     public Optional<Build> start(String id, Instant now) {
         try {
             var updated = dynamoDb.updateItem(update -> update.tableName(table).key(Map.of("id", s(id)))
                     .updateExpression("SET #status = :running, startedAt = :now, attempts = if_not_exists(attempts, :zero) + :one"
-                            + " REMOVE finishedAt, reason, exitCode")
-                    .conditionExpression("attribute_exists(#id) AND #status IN (:queued, :running, :error)")
+                            + " REMOVE finishedAt, reason, exitCode, retryable")
+                    .conditionExpression("attribute_exists(#id) AND (#status IN (:queued, :running)"
+                            + " OR (#status = :error AND retryable = :true))")
                     .expressionAttributeNames(Map.of("#id", "id", "#status", "status"))
                     .expressionAttributeValues(Map.of(
                             ":running", s(BuildStatus.RUNNING.name()),
@@ -119,7 +130,8 @@ public final class BuildStore {
                             ":error", s(BuildStatus.ERROR.name()),
                             ":now", n(now.toEpochMilli()),
                             ":zero", n(0),
-                            ":one", n(1)))
+                            ":one", n(1),
+                            ":true", AttributeValue.fromBool(true)))
                     .returnValues(ReturnValue.ALL_NEW));
             return Optional.of(BuildItems.fromItem(updated.attributes()));
         } catch (ConditionalCheckFailedException e) {
@@ -150,9 +162,25 @@ public final class BuildStore {
     }
 
     /**
-     * Records a run's end.
+     * Records an infrastructure failure: ERROR with the reason, to be run again when the queue
+     * retries the message.
+     */
+    public void failForNow(String id, String reason, Instant now) {
+        dynamoDb.updateItem(update -> update.tableName(table).key(Map.of("id", s(id)))
+                .updateExpression("SET #status = :error, reason = :reason, finishedAt = :now, retryable = :true")
+                .conditionExpression("attribute_exists(#id)")
+                .expressionAttributeNames(Map.of("#id", "id", "#status", "status"))
+                .expressionAttributeValues(Map.of(
+                        ":error", s(BuildStatus.ERROR.name()),
+                        ":reason", s(reason),
+                        ":now", n(now.toEpochMilli()),
+                        ":true", AttributeValue.fromBool(true))));
+    }
+
+    /**
+     * Records a run's end: an outcome no retry changes.
      *
-     * @param outcome a final status, or ERROR
+     * @param outcome a final status, or ERROR for a build that can never run
      * @param exitCode the failing command's exit code, 0 on success, or {@code null} when no command ran
      * @param logKey the log's S3 key, or {@code null} when there is no log
      */
@@ -164,7 +192,7 @@ public final class BuildStore {
         values.put(":now", n(now.toEpochMilli()));
         values.put(":artifacts", AttributeValue.fromL(artifactKeys.stream().map(BuildStore::s).toList()));
         var set = new StringBuilder("SET #status = :status, reason = :reason, finishedAt = :now, artifactKeys = :artifacts");
-        var remove = new ArrayList<String>();
+        var remove = new ArrayList<String>(List.of("retryable"));
         if (exitCode != null) {
             values.put(":exitCode", n(exitCode));
             set.append(", exitCode = :exitCode");
@@ -181,6 +209,10 @@ public final class BuildStore {
                 .conditionExpression("attribute_exists(#id)")
                 .expressionAttributeNames(Map.of("#id", "id", "#status", "status"))
                 .expressionAttributeValues(values));
+    }
+
+    private AttributeValue expiresAt(Instant created) {
+        return n(created.plus(retention).getEpochSecond());
     }
 
     static AttributeValue s(String value) {

@@ -32,9 +32,11 @@ record BuildView(
         int attempts,
         String commitUrl,
         Log log,
-        List<Artifact> artifacts) {
+        List<Artifact> artifacts,
+        String notice) {
 
-    /** The log: a link to all of it, and its last lines inline. */
+    /** The log: a link to all of it, and its last lines inline (absent once the log expired). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record Log(String url, String tail) {}
 
     /** An uploaded artifact: its path in the repository and a download link. */
@@ -54,20 +56,31 @@ record BuildView(
     /** A repository's newest builds. */
     record BuildList(String repository, List<Summary> builds) {}
 
+    /**
+     * The view of a build. The pages are public (no sign-in), so a private repository's log and
+     * artifacts are left out: they may hold code and whatever its build printed.
+     */
     static BuildView of(Build build, BuildFiles files, int tailBytes) {
         var request = build.request();
         Log log = null;
-        if (build.logKey() != null) {
-            log = new Log(files.link(build.logKey()).toString(), files.tail(build.logKey(), tailBytes).orElse(null));
+        List<Artifact> artifacts = List.of();
+        String notice = null;
+        if (request.privateRepository()) {
+            notice = "The repository is private: its log and artifacts are not shown on these public pages. They are in"
+                    + " the artifacts bucket under builds/" + build.id() + "/.";
+        } else {
+            if (build.logKey() != null) {
+                log = new Log(files.link(build.logKey()).toString(), files.tail(build.logKey(), tailBytes).orElse(null));
+            }
+            artifacts = build.artifactKeys().stream()
+                    .map(key -> new Artifact(BuildFiles.artifactName(build.id(), key), files.link(key).toString()))
+                    .toList();
         }
-        var artifacts = build.artifactKeys().stream()
-                .map(key -> new Artifact(BuildFiles.artifactName(build.id(), key), files.link(key).toString()))
-                .toList();
         return new BuildView(build.id(), request.repository().fullName(), request.event(), request.label(), request.ref(),
                 request.sha(), request.pullRequest(), request.fork(), request.title(), request.author(), build.status(),
                 build.reason(), build.createdAt(), build.startedAt(), build.finishedAt(), seconds(build), build.exitCode(),
                 build.attempts(), "https://github.com/" + request.repository().fullName() + "/commit/" + request.sha(),
-                log, artifacts);
+                log, artifacts, notice);
     }
 
     private static Long seconds(Build build) {

@@ -71,7 +71,9 @@ final class PageHtml {
             html.append("</ul>\n");
         }
         html.append("<h2>Log</h2>\n");
-        if (build.log() == null) {
+        if (build.notice() != null) {
+            html.append("<p>").append(escape(build.notice())).append("</p>\n");
+        } else if (build.log() == null) {
             html.append("<p>No log yet.</p>\n");
         } else {
             html.append("<p><a href=\"").append(escape(build.log().url())).append("\">Whole log</a> (the last lines are below)</p>\n");

@@ -122,7 +122,7 @@ public final class BuildRunner {
      */
     public BuildStatus run(String buildId, Context context) {
         var build = store.find(buildId).orElseThrow(() -> new IllegalArgumentException("No build " + buildId));
-        if (build.status().isFinal()) {
+        if (build.settled()) {
             LOG.info("Build {} is already {}; posting its commit status again", buildId, build.status());
             report(build, finalStatus(build));
             return build.status();
@@ -254,8 +254,8 @@ public final class BuildRunner {
     private RuntimeException recordInfrastructureFailure(Build build, RuntimeException failure) {
         LOG.error("Build {} failed on infrastructure; the queue retries it", build.id(), failure);
         try {
-            store.finish(build.id(), BuildStatus.ERROR, "Infrastructure failure (retried): " + abbreviate(String.valueOf(failure.getMessage()), 300),
-                    null, null, List.of(), clock.instant());
+            store.failForNow(build.id(), "Infrastructure failure (retried): " + abbreviate(String.valueOf(failure.getMessage()), 300),
+                    clock.instant());
         } catch (RuntimeException alsoFailed) {
             failure.addSuppressed(alsoFailed);
         }

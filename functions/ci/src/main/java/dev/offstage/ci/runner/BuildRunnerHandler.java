@@ -6,6 +6,8 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.offstage.ci.CiSetup;
 import dev.offstage.shared.logging.LambdaLogging;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The builds queue's consumer (batch size 1): runs the build each message names
@@ -13,6 +15,19 @@ import dev.offstage.shared.logging.LambdaLogging;
  * dead-letter queue after {@code maxReceiveCount} receives.
  */
 public final class BuildRunnerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BuildRunnerHandler.class);
+
+    static {
+        // Before any build runs: builds are this process's children, as the same user, and must
+        // not read its environment (the function's AWS credentials) or memory through /proc.
+        var protection = ProcessProtection.protect();
+        if (protection.isProtected()) {
+            LOG.info("Runner process protected from its builds: {}", protection);
+        } else {
+            LOG.warn("Runner process NOT protected from its builds: {}", protection);
+        }
+    }
 
     private static final BuildRunner RUNNER = CiSetup.fromEnvironment().buildRunner();
 

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.offstage.ci.build.BuildRequest;
 import dev.offstage.ci.github.GitHubRepository;
 import dev.offstage.shared.http.ApiException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -38,32 +41,55 @@ public final class WebhookEvents {
     /** A {@code ping}: GitHub checking the hook (answered 200). */
     public record Pong(String hookId) implements Decision {}
 
-    private final boolean buildTags;
+    /**
+     * What builds, beyond the event kinds.
+     *
+     * @param buildTags whether pushing a tag builds it
+     * @param buildForks whether pull requests from forks build (without secrets)
+     * @param repositories which repositories may trigger builds at all
+     */
+    public record Rules(boolean buildTags, boolean buildForks, RepositoryFilter repositories) {
+        /** Branch pushes and pull requests, forks included, of any repository. */
+        public static Rules defaults() {
+            return new Rules(false, true, RepositoryFilter.parse("*"));
+        }
+    }
 
-    /** @param buildTags whether pushing a tag builds it */
-    public WebhookEvents(boolean buildTags) {
-        this.buildTags = buildTags;
+    /** Git refuses control characters in ref names; DynamoDB keys hold at most 2048 bytes. */
+    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
+    private static final int MAX_REF_BYTES = 1024;
+
+    private final Rules rules;
+
+    public WebhookEvents(Rules rules) {
+        this.rules = rules;
     }
 
     /**
      * Decides for one delivery.
      *
-     * @throws ApiException 400 when a field the decision needs is missing or of the wrong type
+     * @throws ApiException 400 when a field the decision needs is missing, of the wrong type or
+     *     malformed; 403 when the repository is not one the rules allow
      */
     public Decision decide(String event, String deliveryId, JsonNode payload) {
         if (!payload.isObject()) {
             throw ApiException.badRequest("invalid_payload", "The payload must be a JSON object");
         }
-        return switch (event) {
+        var decision = switch (event) {
             case "ping" -> new Pong(payload.path("hook_id").asText(""));
             case "push" -> push(deliveryId, payload);
             case "pull_request" -> pullRequest(deliveryId, payload);
             default -> new Ignore("event '" + event + "' does not build (push and pull_request do)");
         };
+        if (decision instanceof Queue queue && !rules.repositories().allows(queue.request().repository())) {
+            throw new ApiException(403, "repository_not_allowed", "Repository " + queue.request().repository().fullName()
+                    + " is not among the repositories allowed to build (AllowedRepositories)");
+        }
+        return decision;
     }
 
     private Decision push(String deliveryId, JsonNode payload) {
-        var ref = text(payload, "ref");
+        var ref = ref(text(payload, "ref"), "ref");
         if (payload.path("deleted").asBoolean(false) || ZERO_SHA.equals(payload.path("after").asText())) {
             return new Ignore("push deletes " + ref);
         }
@@ -71,7 +97,7 @@ public final class WebhookEvents {
         if (ref.startsWith("refs/heads/")) {
             name = ref.substring("refs/heads/".length());
         } else if (ref.startsWith("refs/tags/")) {
-            if (!buildTags) {
+            if (!rules.buildTags()) {
                 return new Ignore("tag push " + ref + " (tag builds are off)");
             }
             name = ref.substring("refs/tags/".length());
@@ -86,7 +112,8 @@ public final class WebhookEvents {
         var repository = repository(payload.path("repository"), "repository");
         var author = payload.path("pusher").path("name").asText(payload.path("sender").path("login").asText(""));
         return new Queue(new BuildRequest(deliveryId, "push", repository, sha(payload, "after"), ref, name,
-                null, false, installation(payload), firstLine(message), author));
+                null, false, installation(payload), firstLine(message), abbreviate(author, 100),
+                isPrivate(payload), time(payload.path("repository").path("pushed_at"))));
     }
 
     private Decision pullRequest(String deliveryId, JsonNode payload) {
@@ -105,11 +132,15 @@ public final class WebhookEvents {
         var headRepository = head.path("repo");
         var fork = !headRepository.isObject()
                 || !repository.fullName().equalsIgnoreCase(headRepository.path("full_name").asText());
+        if (fork && !rules.buildForks()) {
+            return new Ignore("pull request #" + number.asInt() + " comes from a fork (fork builds are off)");
+        }
         var sha = sha(head, "sha");
         return new Queue(new BuildRequest(deliveryId, "pull_request", repository, sha,
-                "refs/pull/" + number.asInt() + "/head", text(head, "ref"), number.asInt(), fork,
+                "refs/pull/" + number.asInt() + "/head", ref(text(head, "ref"), "pull_request.head.ref"), number.asInt(), fork,
                 installation(payload), firstLine(pull.path("title").asText("")),
-                pull.path("user").path("login").asText(payload.path("sender").path("login").asText(""))));
+                abbreviate(pull.path("user").path("login").asText(payload.path("sender").path("login").asText("")), 100),
+                isPrivate(payload), time(pull.path("updated_at"))));
     }
 
     private static GitHubRepository repository(JsonNode repository, String field) {
@@ -122,6 +153,36 @@ public final class WebhookEvents {
         } catch (IllegalArgumentException e) {
             throw invalid(field + ".full_name", "owner/name");
         }
+    }
+
+    private static String ref(String ref, String field) {
+        if (ref.isEmpty() || CONTROL.matcher(ref).find() || ref.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_REF_BYTES) {
+            throw invalid(field, "a git ref name (no control characters, at most " + MAX_REF_BYTES + " bytes)");
+        }
+        return ref;
+    }
+
+    private static boolean isPrivate(JsonNode payload) {
+        return payload.path("repository").path("private").asBoolean(false);
+    }
+
+    /** GitHub sends times as epoch seconds ({@code pushed_at} of push events) or ISO-8601 strings. */
+    private static Instant time(JsonNode value) {
+        if (value.isIntegralNumber() && value.canConvertToLong()) {
+            return Instant.ofEpochSecond(value.asLong());
+        }
+        if (value.isTextual()) {
+            try {
+                return OffsetDateTime.parse(value.asText()).toInstant();
+            } catch (DateTimeParseException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static String abbreviate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 
     private static Long installation(JsonNode payload) {

@@ -11,6 +11,7 @@ import dev.offstage.shared.http.ApiException;
 import dev.offstage.shared.http.ApiRequest;
 import dev.offstage.shared.http.ApiResponses;
 import dev.offstage.shared.idempotency.Idempotency;
+import dev.offstage.shared.idempotency.IdempotencyInProgressException;
 import dev.offstage.shared.json.InvalidJsonException;
 import dev.offstage.shared.json.Json;
 import dev.offstage.shared.logging.LambdaLogging;
@@ -39,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * A redelivery (same {@code X-GitHub-Delivery}) answers what the first delivery got and queues
  * nothing: the idempotency record covers the first hour, and since the build id is derived from
- * the delivery id, a later redelivery finds the record and queues nothing either.
+ * the delivery id, a later redelivery finds the record and queues nothing either. The same
+ * delivery arriving while its first copy is being handled gets 409.
  *
  * <p>Thread-safe. Infrastructure failures propagate (→ 500; GitHub shows the failed delivery,
  * and its redelivery is safe).
@@ -107,8 +109,14 @@ public final class WebhookIntake {
                 LOG.info("Delivery {} ({}) ignored: {}", deliveryId, event, ignore.reason());
                 yield ApiResponses.json(202, new Accepted("ignored", null, null, ignore.reason()));
             }
-            case WebhookEvents.Queue build -> ApiResponses.json(202, idempotency.run(
-                    "github-delivery:" + deliveryId, Accepted.class, () -> queue(build.request(), request)));
+            case WebhookEvents.Queue build -> {
+                try {
+                    yield ApiResponses.json(202, idempotency.run(
+                            "github-delivery:" + deliveryId, Accepted.class, () -> queue(build.request(), request)));
+                } catch (IdempotencyInProgressException e) {
+                    throw new ApiException(409, "in_progress", "This delivery is being processed right now; redeliver it later");
+                }
+            }
         };
     }
 
@@ -120,8 +128,10 @@ public final class WebhookIntake {
             LOG.info("Build {} already ran; delivery {} queues nothing", id, request.deliveryId());
             return new Accepted("duplicate", id, url, "this delivery's build already ran");
         }
-        store.markHead(build);
+        // Queued before it becomes its branch's head: a failed send must not leave a head that
+        // supersedes the builds before it while never running itself.
         queue.send(build);
+        store.markHead(build);
         LOG.info("Build {} queued: {} {} {}", id, request.repository().fullName(), request.label(), request.sha());
         return new Accepted("queued", id, url, null);
     }
@@ -156,9 +166,12 @@ public final class WebhookIntake {
             return pagesUrl.get();
         }
         var context = request.event().getRequestContext();
-        var domain = context == null || context.getDomainName() == null ? "localhost" : context.getDomainName();
-        var proto = request.header("X-Forwarded-Proto").orElse("https");
-        var port = request.header("X-Forwarded-Port").orElse(proto.equals("http") ? "80" : "443");
+        var domain = context == null || context.getDomainName() == null || !context.getDomainName().matches("[A-Za-z0-9.:\\[\\]-]+")
+                ? "localhost" : context.getDomainName();
+        // API Gateway sets these two (the local runtime too); anything odd falls back to HTTPS on 443.
+        var proto = request.header("X-Forwarded-Proto").filter(value -> value.equals("http") || value.equals("https")).orElse("https");
+        var port = request.header("X-Forwarded-Port").filter(value -> value.matches("[0-9]{1,5}"))
+                .orElse(proto.equals("http") ? "80" : "443");
         var defaultPort = (proto.equals("http") && port.equals("80")) || (proto.equals("https") && port.equals("443"));
         var stage = context == null || context.getStage() == null || context.getStage().equals("$default") ? "" : "/" + context.getStage();
         return proto + "://" + domain + (defaultPort ? "" : ":" + port) + stage;

@@ -150,6 +150,35 @@ class BuildPagesTest {
     }
 
     @Test
+    void privateRepositorysLogAndArtifactsStayOffThePublicPages(@TempDir Path folder) throws Exception {
+        queue(Webhooks.delivery(Webhooks.PUSH, "d-private", payload ->
+                ((com.fasterxml.jackson.databind.node.ObjectNode) payload.get("repository")).put("private", true)));
+        finishWithLog("d-private", "SECRET_SOURCE_LINE\n", List.of("dist/private.jar"), folder);
+
+        var json = Json.tree(get(page("d-private", "application/json")).getBody());
+        var html = get(page("d-private", "text/html")).getBody();
+
+        assertThat(json.has("log")).isFalse();
+        assertThat(json.get("artifacts")).isEmpty();
+        assertThat(json.get("notice").asText()).contains("private");
+        assertThat(html).contains("The repository is private").doesNotContain("SECRET_SOURCE_LINE", "private.jar");
+        assertThat(json.get("status").asText()).isEqualTo("FAILED");
+    }
+
+    @Test
+    void buildWhoseLogExpiredStillHasItsPage(@TempDir Path folder) throws Exception {
+        queue(Webhooks.load(Webhooks.PUSH));
+        finishWithLog(ID, "old log\n", List.of(), folder);
+        // The bucket's lifecycle rule removed it.
+        stack.aws.s3().deleteObject(delete -> delete.bucket(stack.resources.bucket("ArtifactsBucket").name()).key(BuildFiles.logKey(ID)));
+
+        var response = get(page(ID, "application/json"));
+
+        assertThat(response.getStatusCode()).isEqualTo(200);
+        assertThat(Json.tree(response.getBody()).at("/log/tail").isMissingNode()).isTrue();
+    }
+
+    @Test
     void unknownAndMalformedIdsAreNotFound() {
         assertThat(get(page("no-such-build", "application/json")).getStatusCode()).isEqualTo(404);
         assertThat(get(page("head#octo-org/hello-offstage#refs/heads/main", "application/json")).getStatusCode()).isEqualTo(404);

@@ -232,6 +232,27 @@ class BuildRunnerTest {
     }
 
     @Test
+    void buildThatCanNeverRunIsNotRunAgainWhenOnlyItsStatusFailed() {
+        serveTarball(PUSH_SHA, Tarballs.hello(PUSH_SHA, Map.of(".offstage-ci.yml", "commands: [unclosed\n")));
+        var id = queuePush("d-permanent");
+        GITHUB.stubFor(post(urlPathMatching("/repos/octo-org/hello-offstage/statuses/[0-9a-f]{40}"))
+                .withRequestBody(matchingJsonPath("$.state", equalTo("error")))
+                .willReturn(aResponse().withStatus(502)));
+
+        assertThatThrownBy(() -> runner().run(id, context())).isInstanceOf(GitHubApiException.class);
+        assertThat(build(id).status()).isEqualTo(BuildStatus.ERROR);
+        assertThat(build(id).retryable()).isFalse();
+
+        GITHUB.stubFor(post(urlPathMatching("/repos/octo-org/hello-offstage/statuses/[0-9a-f]{40}"))
+                .withRequestBody(matchingJsonPath("$.state", equalTo("error")))
+                .willReturn(aResponse().withStatus(201).withBody("{}")));
+        assertThat(runner().run(id, context())).isEqualTo(BuildStatus.ERROR);
+        assertThat(build(id).attempts()).isEqualTo(1);
+        assertThat(GITHUB.findAll(getRequestedFor(urlEqualTo("/repos/" + REPOSITORY + "/tarball/" + PUSH_SHA)))).hasSize(1);
+        assertThat(states(PUSH_SHA)).containsExactly("pending", "error", "error");
+    }
+
+    @Test
     void pullRequestFromAForkRunsWithoutBuildSecrets() {
         serveTarball(PR_SHA, Tarballs.hello(PR_SHA, Map.of()));
         var id = queue(Webhooks.PULL_REQUEST, "d-fork", payload -> {});
@@ -288,6 +309,7 @@ class BuildRunnerTest {
                 e -> assertThat(e.retryable()).isTrue());
 
         assertThat(build(id).status()).isEqualTo(BuildStatus.ERROR);
+        assertThat(build(id).retryable()).isTrue();
         assertThat(build(id).reason()).contains("Infrastructure failure").contains("502");
 
         // GitHub is back: the retry builds.

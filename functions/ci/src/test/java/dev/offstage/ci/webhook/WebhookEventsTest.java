@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Which deliveries build, from the payloads GitHub documents (starting from the sample events). */
 class WebhookEventsTest {
 
-    private final WebhookEvents events = new WebhookEvents(false);
+    private final WebhookEvents events = new WebhookEvents(WebhookEvents.Rules.defaults());
 
     private BuildRequest queued(String event, ObjectNode payload) {
         var decision = events.decide(event, "delivery-1", payload);
@@ -69,7 +69,7 @@ class WebhookEventsTest {
         payload.put("ref", "refs/tags/v1.2.0");
 
         assertThat(ignored(events, "push", payload)).contains("tag builds are off");
-        var request = ((WebhookEvents.Queue) new WebhookEvents(true).decide("push", "d", payload)).request();
+        var request = ((WebhookEvents.Queue) new WebhookEvents(new WebhookEvents.Rules(true, true, RepositoryFilter.parse("*"))).decide("push", "d", payload)).request();
         assertThat(request.branch()).isEqualTo("v1.2.0");
         assertThat(request.supersedeKey()).isEqualTo("octo-org/hello-offstage#refs/tags/v1.2.0");
     }
@@ -161,6 +161,51 @@ class WebhookEventsTest {
     @Test
     void otherEventsAreIgnoredWithTheReason() {
         assertThat(ignored(events, "issues", Webhooks.payload(Webhooks.PUSH))).contains("'issues'");
+    }
+
+    @Test
+    void forkPullRequestsAreIgnoredWhenForkBuildsAreOff() {
+        var noForks = new WebhookEvents(new WebhookEvents.Rules(false, false, RepositoryFilter.parse("*")));
+
+        assertThat(ignored(noForks, "pull_request", Webhooks.payload(Webhooks.PULL_REQUEST))).contains("fork builds are off");
+    }
+
+    @Test
+    void repositoryOutsideTheAllowedOnesIsForbidden() {
+        var onlyOthers = new WebhookEvents(new WebhookEvents.Rules(false, true, RepositoryFilter.parse("acme/*, octo-org/other")));
+        var octoOrg = new WebhookEvents(new WebhookEvents.Rules(false, true, RepositoryFilter.parse("OCTO-ORG/*")));
+
+        assertThatThrownBy(() -> onlyOthers.decide("push", "d", Webhooks.payload(Webhooks.PUSH)))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(403);
+                    assertThat(e.getMessage()).contains("octo-org/hello-offstage");
+                });
+        assertThat(octoOrg.decide("push", "d", Webhooks.payload(Webhooks.PUSH))).isInstanceOf(WebhookEvents.Queue.class);
+    }
+
+    @Test
+    void eventTimeAndPrivacyComeFromThePayload() {
+        var push = Webhooks.payload(Webhooks.PUSH);
+        ((ObjectNode) push.get("repository")).put("pushed_at", 1795764000).put("private", true);
+        var pull = Webhooks.payload(Webhooks.PULL_REQUEST);
+        ((ObjectNode) pull.get("pull_request")).put("updated_at", "2026-11-27T07:30:00Z");
+
+        var pushed = queued("push", push);
+        assertThat(pushed.eventTime()).isEqualTo(java.time.Instant.ofEpochSecond(1795764000));
+        assertThat(pushed.privateRepository()).isTrue();
+        assertThat(queued("pull_request", pull).eventTime()).isEqualTo(java.time.Instant.parse("2026-11-27T07:30:00Z"));
+        assertThat(queued("pull_request", pull).privateRepository()).isFalse();
+    }
+
+    @Test
+    void refsWithControlCharactersOrOverLongAreBadRequests() {
+        var control = Webhooks.payload(Webhooks.PUSH);
+        control.put("ref", "refs/heads/a\u0000b");
+        var long_ = Webhooks.payload(Webhooks.PUSH);
+        long_.put("ref", "refs/heads/" + "ü".repeat(600));
+
+        assertRejected("push", control, "invalid_field", "'ref'");
+        assertRejected("push", long_, "invalid_field", "'ref'");
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -239,6 +240,40 @@ class WebhookIntakeTest {
 
         assertThat(response.getStatusCode()).isEqualTo(202);
         assertThat(body(response).get("buildId").asText()).isEqualTo("d-form");
+    }
+
+    @Test
+    void deliveryBeingHandledRightNowIsAConflict() {
+        // Another invocation holds the delivery (GitHub and a manual redelivery racing).
+        var table = stack.resources.table("IdempotencyTable").name();
+        var heldUntil = stack.clock.instant().plusSeconds(60);
+        stack.aws.dynamoDb().putItem(put -> put.tableName(table).item(java.util.Map.of(
+                "id", AttributeValue.fromS("github-delivery:" + PUSH_DELIVERY),
+                "status", AttributeValue.fromS("INPROGRESS"),
+                "expiration", AttributeValue.fromN(Long.toString(heldUntil.getEpochSecond() + 3600)),
+                "in_progress_expiration", AttributeValue.fromN(Long.toString(heldUntil.toEpochMilli())),
+                "owner", AttributeValue.fromS("another-invocation"))));
+
+        var response = deliver(Webhooks.load(Webhooks.PUSH));
+
+        assertThat(response.getStatusCode()).isEqualTo(409);
+        assertThat(body(response).at("/error/code").asText()).isEqualTo("in_progress");
+        assertThat(stack.drain("BuildsQueue")).isEmpty();
+    }
+
+    @Test
+    void olderPushDeliveredLateDoesNotSupersedeTheNewerOne() {
+        deliver(Webhooks.delivery(Webhooks.PUSH, "d-newer", payload -> {
+            payload.put("after", "b".repeat(40));
+            ((ObjectNode) payload.get("repository")).put("pushed_at", 1795764100);
+        }));
+        stack.testClock().advance(Duration.ofMinutes(5));
+
+        deliver(Webhooks.delivery(Webhooks.PUSH, "d-older", payload -> ((ObjectNode) payload.get("repository")).put("pushed_at", 1795764000)));
+
+        var request = stack.buildStore().find("d-older").orElseThrow().request();
+        assertThat(stack.buildStore().head(request.supersedeKey())).contains("d-newer");
+        assertThat(stack.drain("BuildsQueue")).hasSize(2);
     }
 
     @Test
