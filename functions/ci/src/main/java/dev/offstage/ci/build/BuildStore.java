@@ -178,6 +178,29 @@ public final class BuildStore {
     }
 
     /**
+     * Records that a RUNNING build's invocation is about to time out: ERROR, retryable.
+     *
+     * @return whether the build was still RUNNING (and is now marked)
+     */
+    public boolean timeOut(String id, String reason, Instant now) {
+        try {
+            dynamoDb.updateItem(update -> update.tableName(table).key(Map.of("id", s(id)))
+                    .updateExpression("SET #status = :error, reason = :reason, finishedAt = :now, retryable = :true")
+                    .conditionExpression("#status = :running")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(
+                            ":error", s(BuildStatus.ERROR.name()),
+                            ":running", s(BuildStatus.RUNNING.name()),
+                            ":reason", s(reason),
+                            ":now", n(now.toEpochMilli()),
+                            ":true", AttributeValue.fromBool(true))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /**
      * Records a run's end: an outcome no retry changes.
      *
      * @param outcome a final status, or ERROR for a build that can never run

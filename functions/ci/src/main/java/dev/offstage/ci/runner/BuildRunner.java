@@ -64,6 +64,9 @@ public final class BuildRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(BuildRunner.class);
 
+    /** How long before the invocation's end the watchdog records a build that is still running. */
+    static final Duration WATCHDOG_MARGIN = Duration.ofSeconds(3);
+
     /**
      * How the runner runs builds.
      *
@@ -147,6 +150,7 @@ public final class BuildRunner {
         }
         var build = started.get();
         var directory = settings.workRoot().resolve(buildId);
+        var watchdog = watchdog(build, invocationEnd);
         Build finished;
         try {
             deleteTree(directory);
@@ -162,6 +166,7 @@ public final class BuildRunner {
         } catch (RuntimeException e) {
             throw recordInfrastructureFailure(build, e);
         } finally {
+            watchdog.interrupt();
             try {
                 deleteTree(directory);
             } catch (IOException e) {
@@ -239,6 +244,33 @@ public final class BuildRunner {
         store.finish(build.id(), outcome, reason, exitCode, logKey, uploaded, clock.instant());
         LOG.info("Build {} {}: {}", build.id(), outcome, reason);
         return store.find(build.id()).orElseThrow();
+    }
+
+    /**
+     * Lambda kills an invocation at its timeout without a word: a stalled download or upload
+     * would leave the build RUNNING and its commit pending, for good after the message's last
+     * delivery. Shortly before the end, the watchdog records what is happening — ERROR,
+     * retryable, and a commit status saying so — unless the build has finished; the run's own
+     * outcome replaces it if the run does finish.
+     */
+    private Thread watchdog(Build build, Instant invocationEnd) {
+        var wakeUp = Duration.between(clock.instant(), invocationEnd).minus(WATCHDOG_MARGIN);
+        return Thread.ofVirtual().name("build-watchdog-" + build.id()).start(() -> {
+            try {
+                Thread.sleep(wakeUp.isNegative() ? Duration.ZERO : wakeUp);
+            } catch (InterruptedException e) {
+                return;
+            }
+            var reason = "The runner ran out of time (Lambda timeout) while building; the queue retries it";
+            try {
+                if (store.timeOut(build.id(), reason, clock.instant())) {
+                    LOG.error("Build {}: {}", build.id(), reason);
+                    report(build, new CommitStatus(CommitStatus.State.ERROR, pageUri(build), reason, STATUS_CONTEXT));
+                }
+            } catch (RuntimeException e) {
+                LOG.error("Build {}: the watchdog could not record the timeout", build.id(), e);
+            }
+        });
     }
 
     /** A build that can never succeed on retry: ERROR with the reason and the log; the message is done. */

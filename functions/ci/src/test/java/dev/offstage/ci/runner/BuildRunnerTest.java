@@ -199,6 +199,47 @@ class BuildRunnerTest {
     }
 
     @Test
+    void invocationAboutToTimeOutLeavesTheBuildErrorAndItsCommitSayingSo() throws Exception {
+        // The download stalls past the invocation's end, which Lambda would kill without a word.
+        GITHUB.stubFor(get(urlEqualTo("/repos/" + REPOSITORY + "/tarball/" + PUSH_SHA))
+                .willReturn(aResponse().withStatus(200).withFixedDelay(8_000).withBody(Tarballs.hello(PUSH_SHA, Map.of()))));
+        var id = queuePush("d-stalled");
+        var run = CompletableFuture.supplyAsync(() -> runner().run(id, TestContext.forFunction("BuildRunnerFunction")
+                .timeout(Duration.ofSeconds(5))));
+
+        var deadline = java.time.Instant.now().plusSeconds(30);
+        while (build(id).status() != BuildStatus.ERROR && java.time.Instant.now().isBefore(deadline)) {
+            Thread.sleep(50);
+        }
+
+        var build = build(id);
+        assertThat(build.status()).isEqualTo(BuildStatus.ERROR);
+        assertThat(build.retryable()).isTrue();
+        assertThat(build.reason()).contains("ran out of time");
+        assertThat(states(PUSH_SHA)).containsExactly("pending", "error");
+        run.get(1, TimeUnit.MINUTES);
+    }
+
+    @Test
+    void outcomeOfAFinishedBuildOutlivesTheWatchdog() throws Exception {
+        // No safety margin, 5 s: the watchdog wakes 2 s in, whether or not the build is done by then.
+        try (var tight = new CiStack(stack.emulators, Map.of("GitHubApiUrl", GITHUB.baseUrl(), "BuildSafetyMarginSeconds", "0"),
+                Clock.systemUTC())) {
+            var intake = tight.setup("GitHubWebhookFunction").webhookIntake();
+            serveTarball(PUSH_SHA, Tarballs.hello(PUSH_SHA, Map.of(".offstage-ci.yml", "commands:\n  - echo quick\n")));
+            ApiResponses.handle(Webhooks.delivery(Webhooks.PUSH, "d-watchdog", payload -> {}), intake::receive);
+            var started = java.time.Instant.now();
+
+            var status = tight.setup("BuildRunnerFunction").buildRunner()
+                    .run("d-watchdog", TestContext.forFunction("BuildRunnerFunction").timeout(Duration.ofSeconds(5)));
+            Thread.sleep(Math.max(0, Duration.between(java.time.Instant.now(), started.plusSeconds(3)).toMillis()));
+
+            assertThat(status).isEqualTo(BuildStatus.SUCCEEDED);
+            assertThat(tight.buildStore().find("d-watchdog").orElseThrow().status()).isEqualTo(BuildStatus.SUCCEEDED);
+        }
+    }
+
+    @Test
     void hostileTarballEndsInErrorWithoutRetry() throws IOException {
         var bytes = new ByteArrayOutputStream();
         try (var tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
