@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * What happened to a post, as applications send it (docs/post-events.md). Consumers must expect
  * every event more than once and in any order: {@code version} (monotonic per post) says which
- * is newer.
+ * is newer. {@link PostEventFormat} reads and writes them as JSON.
  *
  * @param type created, updated or deleted
  * @param postId the post's id
@@ -65,6 +65,16 @@ public record PostEvent(
         if (version < 1) {
             throw new IllegalArgumentException("version must be at least 1, was " + version);
         }
+    }
+
+    /**
+     * Reads an event from a queue message body; the same as {@link PostEventFormat#parse(String)},
+     * here because that is where a consumer looks for it.
+     *
+     * @throws InvalidPostEventException when the body is not a post event (docs/post-events.md)
+     */
+    public static PostEvent parse(String json) {
+        return PostEventFormat.parse(json);
     }
 
     public Optional<String> language() {
