@@ -18,7 +18,7 @@ public final class InvalidPostEventException extends RuntimeException {
     private final String reason;
 
     InvalidPostEventException(String field, String reason) {
-        super((field.isEmpty() ? "The event" : field) + ": " + reason, null, false, false);
+        super((field.isEmpty() ? "The event " : field + ": ") + reason, null, false, false);
         this.field = field;
         this.reason = reason;
     }
