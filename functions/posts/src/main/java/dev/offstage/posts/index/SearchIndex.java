@@ -111,6 +111,19 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * {@code df} is still exact. The cursor is an opaque offset into the ranking; pages are stable
  * while the index does not change.
  *
+ * <h2>Costs and limits</h2>
+ * An applied event writes: lease, intent, ⌈changed postings / 25⌉ {@code BatchWriteItem}s, two
+ * updates per term whose presence changed (add with marker, remove marker) and two for the corpus,
+ * commit, release. An ignored one: lease and release. A failed apply leaves its lease to run out
+ * rather than releasing it, because a timed-out write may still land; the post's next event waits
+ * up to {@link SearchIndexConfig#leaseDuration()}. Deleted posts keep a small tombstone doc record
+ * for good, since only it stops a late update from bringing them back. Hidden posts stay in the
+ * corpus counters (spam is still text of this corpus; hiding must not re-rank everything). The
+ * doc record holds the terms twice while an update is in flight, so a post's distinct terms must
+ * fit in about 150 KB of the 400 KB item limit (tens of thousands of terms; posts are short).
+ * While an apply is in flight, search may see its postings before the post is committed (such
+ * candidates are skipped) and counters a step behind (df is never taken below the postings read).
+ *
  * <p>Thread-safe. Infrastructure failures propagate (retryable); no method leaves the index
  * inconsistent, only unfinished for the next apply to finish.
  */
@@ -147,7 +160,6 @@ public final class SearchIndex {
     private static final String STATS_SK = "corpus";
     private static final String TERM_PREFIX = "t#";
     private static final String DOC_PREFIX = "d#";
-    private static final String MARKERS = "markers";
 
     /** What {@link #apply} did with an event. */
     public enum Outcome {
@@ -372,8 +384,8 @@ public final class SearchIndex {
             counters.add(STATS_PK);
         }
 
-        commit(doc, intent, new Cleanup(marker, counters), token);
         var cleanup = new Cleanup(marker, counters);
+        commit(doc, intent, cleanup, token);
         removeMarkers(cleanup);
         return new Doc(doc.postId(), intent.version(), intent.deleted(), intent.live(), intent.length(),
                 intent.terms(), Optional.empty(), Optional.empty());
@@ -419,13 +431,12 @@ public final class SearchIndex {
 
     /** Adds {@code deltas} to a counter item unless {@code marker} says this change already did. */
     private void addOnce(String counterPk, Map<String, Long> deltas, String marker) {
-        var names = new HashMap<String, String>();
+        var names = new HashMap<String, String>(aliases("#markers"));
         var values = new HashMap<String, AttributeValue>();
         var add = new StringBuilder("ADD #markers :marker");
         int i = 0;
         for (var delta : deltas.entrySet()) {
             names.put("#a" + i, delta.getKey());
-            names.put("#markers", MARKERS);
             values.put(":a" + i, n(delta.getValue()));
             add.append(", #a").append(i).append(" :a").append(i);
             i++;
