@@ -7,13 +7,17 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.text.Normalizer;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -21,6 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.Select;
 
@@ -75,6 +80,7 @@ public final class SpamStore {
     private static final AttributeValue MODEL_SK = AttributeValue.fromS("tokens");
     // An update expression is limited to 4 KB: a moderation learns from a post's first tokens only.
     static final int MAX_TOKENS_LEARNED = 50;
+    private static final int BATCH_GET_LIMIT = 100;
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -204,6 +210,38 @@ public final class SpamStore {
                 Optional.ofNullable(item.get("moderatorSpam")).map(AttributeValue::bool),
                 Optional.ofNullable(item.get("moderator")).map(AttributeValue::s),
                 Optional.ofNullable(item.get("note")).map(AttributeValue::s).orElse("")));
+    }
+
+    /**
+     * Which of {@code postIds} search must hide ({@link StoredVerdict#hidden()}: spam or deleted),
+     * read consistently in batches of 100. A post with no verdict yet is not hidden.
+     */
+    public Set<String> hidden(Collection<String> postIds) {
+        var hidden = new HashSet<String>();
+        var distinct = List.copyOf(new LinkedHashSet<>(postIds));
+        for (int from = 0; from < distinct.size(); from += BATCH_GET_LIMIT) {
+            var keys = distinct.subList(from, Math.min(distinct.size(), from + BATCH_GET_LIMIT)).stream()
+                    .map(SpamStore::verdictKey).toList();
+            Map<String, KeysAndAttributes> pending = Map.of(table, KeysAndAttributes.builder()
+                    .keys(keys).consistentRead(true)
+                    .projectionExpression("pk, deleted, modelSpam, moderatorSpam").build());
+            // BatchGetItem may answer part of a batch under load; ask again for the rest.
+            while (!pending.isEmpty()) {
+                var request = pending;
+                var response = dynamoDb.batchGetItem(batch -> batch.requestItems(request));
+                for (var item : response.responses().getOrDefault(table, List.of())) {
+                    var deleted = item.containsKey("deleted") && item.get("deleted").bool();
+                    var spam = Optional.ofNullable(item.get("moderatorSpam"))
+                            .or(() -> Optional.ofNullable(item.get("modelSpam")))
+                            .map(AttributeValue::bool).orElse(false);
+                    if (deleted || spam) {
+                        hidden.add(item.get(PK).s().substring("post#".length()));
+                    }
+                }
+                pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+            }
+        }
+        return Set.copyOf(hidden);
     }
 
     /**

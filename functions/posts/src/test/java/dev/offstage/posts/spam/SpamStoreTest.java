@@ -10,6 +10,8 @@ import dev.offstage.shared.config.Environment;
 import dev.offstage.testing.Emulators;
 import dev.offstage.testing.EmulatorsExtension;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -276,5 +278,30 @@ class SpamStoreTest {
         assertThat(spam.moderate(ModeratorVerdict.spam("req-1", "p-1", "mod", ""))).isEqualTo(ModerationOutcome.DELETED_POST);
         assertThat(spam.moderate(ModeratorVerdict.spam("req-2", "nope", "mod", ""))).isEqualTo(ModerationOutcome.UNKNOWN_POST);
         assertThat(store.model()).isEqualTo(TokenModel.EMPTY);
+    }
+
+    @Test
+    void searchHidesSpamAndDeletedPostsButNotModeratorApprovedOnes() {
+        spam.score(created("spam", "alice", SPAMMY, Duration.ZERO));
+        spam.score(created("fine", "alice", "lunch was great", Duration.ZERO));
+        spam.score(created("approved", "bob", "watches at spam.example/mine", Duration.ZERO));
+        spam.moderate(ModeratorVerdict.notSpam("req-1", "approved", "mod", "his own shop"));
+        var gone = created("gone", "carol", "bye", Duration.ZERO);
+        spam.score(gone);
+        spam.score(deleted(gone, 2));
+
+        assertThat(store.hidden(List.of("spam", "fine", "approved", "gone", "unknown", "spam")))
+                .containsExactlyInAnyOrder("spam", "gone");
+    }
+
+    @Test
+    void hiddenReadsMoreThanOneBatch() {
+        var ids = new ArrayList<String>();
+        for (int i = 0; i < 130; i++) {
+            ids.add("p-" + i);
+        }
+        spam.score(created("p-129", "alice", SPAMMY, Duration.ZERO));
+
+        assertThat(store.hidden(ids)).containsExactly("p-129");
     }
 }
