@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -34,7 +35,8 @@ import software.amazon.awssdk.services.dynamodb.model.Select;
  * idempotent, version-guarded single-item writes and needs no transactions (the design, its proof
  * sketch and its request counts are in the package documentation).
  *
- * <p>Thread-safe; any number of consumers may apply events concurrently, in any order, each
+ * <p>Reads are eventually consistent (cheaper, and analytics may lag a write by a second).
+ * Thread-safe; any number of consumers may apply events concurrently, in any order, each
  * event any number of times. Infrastructure failures propagate as the SDK's exceptions; retrying
  * the same event until it succeeds is always safe and is what makes its effect complete.
  */
@@ -115,13 +117,13 @@ public final class AnalyticsStore {
         // contribution any version has made. Once this succeeds, an older version's step 1 fails,
         // so every contribution an older version may still write is in the list we get back.
         var recorded = recordVersion(event, rank, wanted);
-        if (recorded == null) {
+        if (recorded.isEmpty()) {
             return false;
         }
         // Step 2: write every recorded contribution at our rank, live if ours, else as a
         // tombstone. The rank guard keeps a slower older version from overwriting any of them;
         // a tombstone (not a deletion) is what it runs into.
-        for (var encoded : new TreeSet<>(recorded)) {
+        for (var encoded : new TreeSet<>(recorded.get())) {
             var contribution = Contribution.decode(encoded);
             if (!writeContribution(event.postId(), contribution, rank, wanted.contains(encoded))) {
                 // A newer version passed step 1 and will write all of these itself.
@@ -131,8 +133,8 @@ public final class AnalyticsStore {
         return true;
     }
 
-    /** The recorded contributions after adding {@code wanted}, or null if a newer rank is stored. */
-    private List<String> recordVersion(PostEvent event, long rank, Set<String> wanted) {
+    /** The recorded contributions after adding {@code wanted}, or empty if a newer rank is stored. */
+    private Optional<List<String>> recordVersion(PostEvent event, long rank, Set<String> wanted) {
         var names = new HashMap<String, String>();
         names.put("#rank", RANK);
         names.put("#version", VERSION);
@@ -158,9 +160,9 @@ public final class AnalyticsStore {
                             .returnValues(ReturnValue.ALL_NEW))
                     .attributes();
             var contributions = attributes.get(CONTRIBUTIONS);
-            return contributions == null ? List.of() : contributions.ss();
+            return Optional.of(contributions == null ? List.of() : contributions.ss());
         } catch (ConditionalCheckFailedException newer) {
-            return null;
+            return Optional.empty();
         }
     }
 

@@ -10,6 +10,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedList;
@@ -59,7 +60,7 @@ class AnalyticsExactlyOnceTest {
                 deliveries.add(event);
             }
         }
-        java.util.Collections.shuffle(deliveries, random);
+        Collections.shuffle(deliveries, random);
         var client = fixture.interruptible();
         var store = new AnalyticsStore(client, fixture.table);
         var crashes = 0;
@@ -149,7 +150,7 @@ class AnalyticsExactlyOnceTest {
             words.add(MENTIONS.get(random.nextInt(MENTIONS.size())));
         }
         words.add("words");
-        java.util.Collections.shuffle(words, random);
+        Collections.shuffle(words, random);
         return String.join(" ", words);
     }
 

@@ -10,6 +10,7 @@ import dev.offstage.testing.Emulators;
 import dev.offstage.testing.EmulatorsExtension;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,7 +43,7 @@ class AnalyticsStoreTest {
         assertThat(store.postsPerHour(NOW, 1)).containsExactly(new HourCount(THIS_HOUR, 1));
         assertThat(store.mentions("bob", NOW, 1)).containsExactly(new HourCount(THIS_HOUR, 1));
         assertThat(store.author("ann", NOW, 1))
-                .isEqualTo(new AuthorStats("ann", java.util.List.of(new DayCount(LocalDate.parse("2026-11-27"), 1)), 1));
+                .isEqualTo(new AuthorStats("ann", List.of(new DayCount(LocalDate.parse("2026-11-27"), 1)), 1));
     }
 
     @Test
