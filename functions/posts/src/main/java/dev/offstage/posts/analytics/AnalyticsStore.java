@@ -195,14 +195,12 @@ public final class AnalyticsStore {
     public List<HashtagCount> trending(Instant now, int hours, int limit) {
         requireRange("hours", hours, MAX_HOURS);
         requireRange("limit", limit, MAX_LIMIT);
-        var counts = new HashMap<String, Long>();
+        var sortKeys = new ArrayList<String>();
         for (var hour : hours(now, hours)) {
             // One partition per hour: reading it whole is the cost of an exact answer.
-            for (var sortKey : liveSortKeys(AnalyticsKeys.hashtagsOfHour(hour), null, null)) {
-                counts.merge(prefix(sortKey), 1L, Long::sum);
-            }
+            sortKeys.addAll(liveSortKeys(AnalyticsKeys.hashtagsOfHour(hour)));
         }
-        return counts.entrySet().stream()
+        return countByPrefix(sortKeys).entrySet().stream()
                 .map(entry -> new HashtagCount(entry.getKey(), entry.getValue()))
                 .sorted(Comparator.comparingLong(HashtagCount::posts).reversed().thenComparing(HashtagCount::hashtag))
                 .limit(limit)
@@ -220,13 +218,11 @@ public final class AnalyticsStore {
         var window = hours(now, hours);
         var from = AnalyticsKeys.hour(window.getFirst());
         var to = AnalyticsKeys.hour(window.getLast());
-        var counts = new HashMap<String, Long>();
-        var firstDay = day(window.getFirst());
-        for (var day = firstDay; !day.isAfter(day(window.getLast())); day = day.plusDays(1)) {
-            for (var sortKey : liveSortKeys(AnalyticsKeys.postsOfDay(day), from, to)) {
-                counts.merge(prefix(sortKey), 1L, Long::sum);
-            }
+        var sortKeys = new ArrayList<String>();
+        for (var day = day(window.getFirst()); !day.isAfter(day(window.getLast())); day = day.plusDays(1)) {
+            sortKeys.addAll(liveSortKeys(AnalyticsKeys.postsOfDay(day), from, to));
         }
+        var counts = countByPrefix(sortKeys);
         return window.stream()
                 .map(hour -> new HourCount(hour, counts.getOrDefault(AnalyticsKeys.hour(hour), 0L)))
                 .toList();
@@ -266,9 +262,14 @@ public final class AnalyticsStore {
         return new AuthorStats(authorId, perDay, countLive(partition));
     }
 
+    /** The sort keys of all live items of {@code partition}. */
+    private List<String> liveSortKeys(String partition) {
+        return liveSortKeys(partition, null, null);
+    }
+
     /**
-     * The sort keys of the live items of {@code partition}, all of them, or those whose prefix
-     * (before the first {@code #}) lies in {@code [from, to]}.
+     * The sort keys of the live items of {@code partition} whose prefix (before the first
+     * {@code #}) lies in {@code [from, to]}, or of all of them when both are null.
      */
     private List<String> liveSortKeys(String partition, String from, String to) {
         var request = liveItems(partition, from, to).projectionExpression(SK).build();
