@@ -1,0 +1,21 @@
+package dev.offstage.posts.analytics;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.offstage.posts.event.PostEventFormat;
+import dev.offstage.shared.batch.Batch;
+
+/** The analytics queue's consumer: applies each event to the exact counters ({@link AnalyticsStore#apply}). */
+public final class AnalyticsConsumer {
+
+    private final AnalyticsStore store;
+
+    public AnalyticsConsumer(AnalyticsStore store) {
+        this.store = store;
+    }
+
+    public SQSBatchResponse process(SQSEvent event, Context context) {
+        return Batch.process(event, context, message -> store.apply(PostEventFormat.parse(message.getBody())));
+    }
+}

@@ -1,0 +1,23 @@
+package dev.offstage.posts.handlers;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.offstage.posts.PostsSetup;
+import dev.offstage.posts.api.ModerationApi;
+import dev.offstage.shared.http.ApiResponses;
+import dev.offstage.shared.logging.LambdaLogging;
+
+/** {@code POST /moderation/{postId}} ({@link dev.offstage.posts.api.ModerationApi}). */
+public final class ModerationHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    private static final ModerationApi LOGIC = PostsSetup.fromEnvironment().moderationApi();
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        try (var invocation = LambdaLogging.begin(context)) {
+            return ApiResponses.handle(event, LOGIC::moderate);
+        }
+    }
+}

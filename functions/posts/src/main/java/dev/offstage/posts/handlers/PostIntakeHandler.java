@@ -1,0 +1,23 @@
+package dev.offstage.posts.handlers;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.offstage.posts.PostsSetup;
+import dev.offstage.posts.intake.PostIntake;
+import dev.offstage.shared.http.ApiResponses;
+import dev.offstage.shared.logging.LambdaLogging;
+
+/** {@code POST /posts}: a post event in, onto the posts queue ({@link dev.offstage.posts.intake.PostIntake}). */
+public final class PostIntakeHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    private static final PostIntake LOGIC = PostsSetup.fromEnvironment().intake();
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        try (var invocation = LambdaLogging.begin(context)) {
+            return ApiResponses.handle(event, LOGIC::receive);
+        }
+    }
+}

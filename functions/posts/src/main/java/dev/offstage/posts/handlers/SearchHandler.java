@@ -1,0 +1,23 @@
+package dev.offstage.posts.handlers;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.offstage.posts.PostsSetup;
+import dev.offstage.posts.api.SearchApi;
+import dev.offstage.shared.http.ApiResponses;
+import dev.offstage.shared.logging.LambdaLogging;
+
+/** {@code GET /search} ({@link dev.offstage.posts.api.SearchApi}). */
+public final class SearchHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    private static final SearchApi LOGIC = PostsSetup.fromEnvironment().searchApi();
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        try (var invocation = LambdaLogging.begin(context)) {
+            return ApiResponses.handle(event, LOGIC::search);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.offstage.posts.handlers;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.offstage.posts.PostsSetup;
+import dev.offstage.posts.spam.SpamConsumer;
+import dev.offstage.shared.logging.LambdaLogging;
+
+/** The spam queue ({@link dev.offstage.posts.spam.SpamConsumer}). */
+public final class SpamHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+    private static final SpamConsumer LOGIC = PostsSetup.fromEnvironment().spamConsumer();
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        try (var invocation = LambdaLogging.begin(context)) {
+            return LOGIC.process(event, context);
+        }
+    }
+}

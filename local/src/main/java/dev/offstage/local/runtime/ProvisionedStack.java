@@ -1,0 +1,86 @@
+package dev.offstage.local.runtime;
+
+import dev.offstage.local.model.Application;
+import dev.offstage.local.resources.ProvisionedResources;
+import dev.offstage.local.resources.ResourceProvisioner;
+import dev.offstage.local.template.LocalNaming;
+import dev.offstage.local.template.Templates;
+import dev.offstage.shared.aws.AwsClients;
+import dev.offstage.shared.config.Environment;
+import dev.offstage.testing.Emulators;
+import dev.offstage.testing.EmulatorsExtension;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+/**
+ * A template's resources provisioned in running emulators, as the local runtime provisions them,
+ * without starting its functions: for tests and benchmarks that run a function's logic in-process
+ * with exactly the environment the template gives the function. Each stack has its own unique
+ * name, so stacks in one set of emulators never share a table or a queue.
+ */
+public class ProvisionedStack implements AutoCloseable {
+
+    public final Emulators emulators;
+    public final AwsClients aws;
+    public final Application application;
+    public final ProvisionedResources resources;
+
+    public ProvisionedStack(Emulators emulators, Path template, Map<String, String> parameterOverrides) {
+        this.emulators = emulators;
+        this.aws = AwsClients.from(Environment.of(emulators.environment()));
+        var naming = LocalNaming.of(EmulatorsExtension.uniqueName("stack"), emulators.sqsEndpoint(), URI.create("http://localhost:3000"));
+        this.application = Templates.load(template, parameterOverrides, naming);
+        this.resources = new ResourceProvisioner(aws).provision(application);
+    }
+
+    /** What the function sees: the emulators' endpoints and credentials, and its template environment. */
+    public Environment environment(String functionLogicalId) {
+        var function = application.functions().get(functionLogicalId);
+        if (function == null) {
+            throw new IllegalArgumentException("The template has no function " + functionLogicalId);
+        }
+        var variables = new HashMap<>(emulators.environment());
+        variables.putAll(function.environment());
+        return Environment.of(variables);
+    }
+
+    public String queueUrl(String logicalId) {
+        return resources.queue(logicalId).url();
+    }
+
+    /** Sets a secret the template declares (by logical id) to {@code value}. */
+    public void putSecret(String logicalId, String value) {
+        aws.secretsManager().putSecretValue(put -> put.secretId(resources.secret(logicalId).arn()).secretString(value));
+    }
+
+    /** Takes every message waiting on the queue (deleting them), waiting up to a second for the first. */
+    public List<Message> drain(String queueLogicalId) {
+        var messages = new ArrayList<Message>();
+        var wait = 1;
+        while (true) {
+            var waitSeconds = wait;
+            var received = aws.sqs().receiveMessage(receive -> receive.queueUrl(queueUrl(queueLogicalId))
+                    .maxNumberOfMessages(10).waitTimeSeconds(waitSeconds)
+                    .messageAttributeNames("All").messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+            if (received.isEmpty()) {
+                return messages;
+            }
+            for (var message : received) {
+                aws.sqs().deleteMessage(delete -> delete.queueUrl(queueUrl(queueLogicalId)).receiptHandle(message.receiptHandle()));
+            }
+            messages.addAll(received);
+            wait = 0;
+        }
+    }
+
+    @Override
+    public void close() {
+        aws.close();
+    }
+}
