@@ -645,7 +645,8 @@ public final class SearchIndex {
             }
             try {
                 var decoded = Json.read(Base64.getUrlDecoder().decode(cursor), Cursor.class);
-                if (decoded.offset() < 0) {
+                // "null" is valid JSON, read as no object at all.
+                if (decoded == null || decoded.offset() < 0) {
                     throw new IllegalArgumentException("Invalid cursor");
                 }
                 return decoded.offset();
