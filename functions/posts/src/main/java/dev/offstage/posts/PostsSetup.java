@@ -17,6 +17,7 @@ import dev.offstage.posts.spam.SpamConsumer;
 import dev.offstage.posts.spam.SpamScorer;
 import dev.offstage.posts.spam.SpamStore;
 import dev.offstage.shared.aws.AwsClients;
+import dev.offstage.shared.batch.BatchConfig;
 import dev.offstage.shared.config.Environment;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,7 +62,12 @@ public final class PostsSetup {
     /** The posts queue's consumer: every event to the index, spam and analytics queues. */
     public FanOut fanOut() {
         return new FanOut(aws.sqs(), List.of(environment.require(INDEX_QUEUE_URL), environment.require(SPAM_QUEUE_URL),
-                environment.require(ANALYTICS_QUEUE_URL)));
+                environment.require(ANALYTICS_QUEUE_URL)), batch());
+    }
+
+    /** How a queue consumer runs its batches: {@code OFFSTAGE_BATCH_*} (e.g. the template's parallelism). */
+    public BatchConfig batch() {
+        return BatchConfig.from(environment);
     }
 
     public SearchIndex searchIndex() {
@@ -80,15 +86,15 @@ public final class PostsSetup {
     }
 
     public IndexConsumer indexConsumer() {
-        return new IndexConsumer(searchIndex());
+        return new IndexConsumer(searchIndex(), batch());
     }
 
     public SpamConsumer spamConsumer() {
-        return new SpamConsumer(spam(), searchIndex());
+        return new SpamConsumer(spam(), searchIndex(), batch());
     }
 
     public AnalyticsConsumer analyticsConsumer() {
-        return new AnalyticsConsumer(analytics());
+        return new AnalyticsConsumer(analytics(), batch());
     }
 
     /** {@code GET /search}. */

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -129,6 +130,23 @@ public final class PostsStack extends ProvisionedStack {
             }
         }
         return batch;
+    }
+
+    /**
+     * Processes the batch and then, as Lambda's redeliveries would, the messages it reported, until
+     * none fails or {@code attempts} ran out; returns the ids that still failed. For consumers that
+     * run a batch in parallel, where two events of one post can meet ({@code PostBusyException}).
+     */
+    public static List<String> settle(SQSEvent batch, Function<SQSEvent, SQSBatchResponse> consumer, int attempts) {
+        var pending = batch.getRecords();
+        for (var attempt = 1; attempt <= attempts && !pending.isEmpty(); attempt++) {
+            var next = new SQSEvent();
+            next.setRecords(pending);
+            var failed = consumer.apply(next).getBatchItemFailures().stream()
+                    .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).collect(Collectors.toSet());
+            pending = pending.stream().filter(record -> failed.contains(record.getMessageId())).toList();
+        }
+        return pending.stream().map(SQSEvent.SQSMessage::getMessageId).toList();
     }
 
     public static Context context(String functionLogicalId) {

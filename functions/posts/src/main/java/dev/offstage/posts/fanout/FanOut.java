@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.offstage.posts.event.PostEventFormat;
 import dev.offstage.posts.intake.PostIntake;
 import dev.offstage.shared.batch.Batch;
+import dev.offstage.shared.batch.BatchConfig;
 import java.util.List;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -21,14 +22,16 @@ public final class FanOut {
 
     private final SqsClient sqs;
     private final List<String> queueUrls;
+    private final BatchConfig batch;
 
-    public FanOut(SqsClient sqs, List<String> queueUrls) {
+    public FanOut(SqsClient sqs, List<String> queueUrls, BatchConfig batch) {
         this.sqs = sqs;
         this.queueUrls = List.copyOf(queueUrls);
+        this.batch = batch;
     }
 
     public SQSBatchResponse process(SQSEvent event, Context context) {
-        return Batch.process(event, context, message -> {
+        return Batch.process(event, context, batch, message -> {
             var post = PostEventFormat.parse(message.getBody());
             for (var queueUrl : queueUrls) {
                 PostIntake.send(sqs, queueUrl, post);

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.offstage.posts.event.PostEventFormat;
 import dev.offstage.shared.batch.Batch;
+import dev.offstage.shared.batch.BatchConfig;
 
 /**
  * The index queue's consumer: applies each event to the search index. Exactly once per
@@ -15,12 +16,14 @@ import dev.offstage.shared.batch.Batch;
 public final class IndexConsumer {
 
     private final SearchIndex index;
+    private final BatchConfig batch;
 
-    public IndexConsumer(SearchIndex index) {
+    public IndexConsumer(SearchIndex index, BatchConfig batch) {
         this.index = index;
+        this.batch = batch;
     }
 
     public SQSBatchResponse process(SQSEvent event, Context context) {
-        return Batch.process(event, context, message -> index.apply(PostEventFormat.parse(message.getBody())));
+        return Batch.process(event, context, batch, message -> index.apply(PostEventFormat.parse(message.getBody())));
     }
 }

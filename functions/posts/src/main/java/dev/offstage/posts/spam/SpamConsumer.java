@@ -7,6 +7,7 @@ import dev.offstage.posts.event.PostEvent;
 import dev.offstage.posts.event.PostEventFormat;
 import dev.offstage.posts.index.SearchIndex;
 import dev.offstage.shared.batch.Batch;
+import dev.offstage.shared.batch.BatchConfig;
 
 /**
  * The spam queue's consumer: scores each event ({@link Spam#score}) and makes search follow the
@@ -18,14 +19,16 @@ public final class SpamConsumer {
 
     private final Spam spam;
     private final SearchIndex index;
+    private final BatchConfig batch;
 
-    public SpamConsumer(Spam spam, SearchIndex index) {
+    public SpamConsumer(Spam spam, SearchIndex index, BatchConfig batch) {
         this.spam = spam;
         this.index = index;
+        this.batch = batch;
     }
 
     public SQSBatchResponse process(SQSEvent event, Context context) {
-        return Batch.process(event, context, message -> {
+        return Batch.process(event, context, batch, message -> {
             var post = PostEventFormat.parse(message.getBody());
             spam.score(post);
             if (post.type() == PostEvent.Type.DELETED) {

@@ -38,8 +38,8 @@ class AnalyticsConsumerTest {
     }
 
     private void count() {
-        assertThat(consumer.process(PostsStack.sqs(PostsStack.SQS_ANALYTICS), PostsStack.context("PostsAnalyticsFunction"))
-                .getBatchItemFailures()).isEmpty();
+        assertThat(PostsStack.settle(PostsStack.sqs(PostsStack.SQS_ANALYTICS),
+                batch -> consumer.process(batch, PostsStack.context("PostsAnalyticsFunction")), 5)).isEmpty();
     }
 
     private JsonNode trending() {

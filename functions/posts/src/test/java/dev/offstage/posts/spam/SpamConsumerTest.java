@@ -41,8 +41,8 @@ class SpamConsumerTest {
         this.search = stack.setup("PostsSearchFunction").searchApi();
         this.moderation = stack.setup("PostsModerationFunction").moderationApi();
         var index = stack.setup("PostsIndexFunction").indexConsumer();
-        assertThat(index.process(PostsStack.sqs(PostsStack.SQS_SPAM), PostsStack.context("PostsIndexFunction"))
-                .getBatchItemFailures()).isEmpty();
+        assertThat(PostsStack.settle(PostsStack.sqs(PostsStack.SQS_SPAM),
+                batch -> index.process(batch, PostsStack.context("PostsIndexFunction")), 5)).isEmpty();
     }
 
     @AfterEach
