@@ -94,6 +94,20 @@ class ParametersTest {
         assertThat(search(Map.of("q", "spam", "cursor", base64Url("{\"offset\":5}"))).getStatusCode()).isEqualTo(200);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"", "xx", "PT-br", "en-", "-", "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz", "zh-Hant-TW", "en\u0000"})
+    void searchWithAnyLanguageIsNeverAServerError(String lang) {
+        assertThat(search(Map.of("q", "spam", "lang", lang)).getStatusCode()).isIn(200, 400);
+    }
+
+    @Test
+    void searchOfOnlyStopWordsFindsNothing() {
+        var response = search(Map.of("q", "the and of"));
+
+        assertThat(response.getStatusCode()).isEqualTo(200);
+        assertThat(Json.tree(response.getBody()).get("hits")).isEmpty();
+    }
+
     @Test
     void searchOfAnEmptyIndexFindsNothing() {
         var response = ApiResponses.handle(PostsStack.http(PostsStack.API_SEARCH), search::search);

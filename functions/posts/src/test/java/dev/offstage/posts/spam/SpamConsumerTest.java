@@ -168,4 +168,29 @@ class SpamConsumerTest {
         assertThat(moderate(REPEATED, "[]").getStatusCode()).isEqualTo(400);
         assertThat(hidden(REPEATED)).isTrue();
     }
+
+    @Test
+    void moderationOfADeletedPostIsAConflict() {
+        score();
+        var deletion = PostsStack.sqs(PostsStack.SQS_SPAM);
+        var record = deletion.getRecords().getFirst();
+        record.setBody("{\"type\":\"post.deleted\",\"postId\":\"p-2001\",\"version\":2,\"authorId\":\"ada\","
+                + "\"createdAt\":\"2026-11-27T09:20:00Z\",\"occurredAt\":\"2026-11-27T09:25:00Z\"}");
+        deletion.setRecords(List.of(record));
+        assertThat(consumer.process(deletion, PostsStack.context("PostsSpamFunction")).getBatchItemFailures()).isEmpty();
+
+        var response = moderate("p-2001", "{\"spam\": false, \"moderator\": \"mia\", \"requestId\": \"r3\"}");
+
+        assertThat(response.getStatusCode()).isEqualTo(409);
+    }
+
+    @Test
+    void moderationWithoutRequestIdUsesApiGatewaysRequestId() {
+        score();
+
+        var response = moderate(REPEATED, "{\"spam\": false, \"moderator\": \"mia\"}");
+
+        assertThat(response.getStatusCode()).isEqualTo(200);
+        assertThat(hidden(REPEATED)).isFalse();
+    }
 }
