@@ -1,5 +1,6 @@
 package dev.offstage.posts.analytics;
 
+import dev.offstage.posts.PostsTables;
 import dev.offstage.posts.event.PostEvent;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -16,16 +17,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.Select;
 
 /**
@@ -77,18 +73,7 @@ public final class AnalyticsStore {
      * idempotent: fails with the SDK's {@code ResourceInUseException} when the table exists.
      */
     public static void createTable(DynamoDbClient dynamoDb, String tableName) {
-        dynamoDb.createTable(create -> create
-                .tableName(tableName)
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(
-                        AttributeDefinition.builder().attributeName(PK).attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName(SK).attributeType(ScalarAttributeType.S).build())
-                .keySchema(
-                        KeySchemaElement.builder().attributeName(PK).keyType(KeyType.HASH).build(),
-                        KeySchemaElement.builder().attributeName(SK).keyType(KeyType.RANGE).build()));
-        try (var waiter = dynamoDb.waiter()) {
-            waiter.waitUntilTableExists(describe -> describe.tableName(tableName));
-        }
+        PostsTables.create(dynamoDb, tableName);
     }
 
     /**

@@ -1,8 +1,9 @@
 package dev.offstage.posts.index;
 
+import dev.offstage.posts.PostsTables;
 import dev.offstage.posts.event.PostEvent;
-import dev.offstage.shared.json.Json;
 import dev.offstage.shared.json.InvalidJsonException;
+import dev.offstage.shared.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -19,15 +20,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -281,18 +277,7 @@ public final class SearchIndex {
      * {@code ResourceInUseException} when it exists.
      */
     public static void createTable(DynamoDbClient dynamoDb, String tableName) {
-        dynamoDb.createTable(create -> create
-                .tableName(tableName)
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(
-                        AttributeDefinition.builder().attributeName(PK).attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName(SK).attributeType(ScalarAttributeType.S).build())
-                .keySchema(
-                        KeySchemaElement.builder().attributeName(PK).keyType(KeyType.HASH).build(),
-                        KeySchemaElement.builder().attributeName(SK).keyType(KeyType.RANGE).build()));
-        try (var waiter = dynamoDb.waiter()) {
-            waiter.waitUntilTableExists(describe -> describe.tableName(tableName));
-        }
+        PostsTables.create(dynamoDb, tableName);
     }
 
     // ---- applying events ----

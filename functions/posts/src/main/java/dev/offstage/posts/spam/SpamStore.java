@@ -1,5 +1,6 @@
 package dev.offstage.posts.spam;
 
+import dev.offstage.posts.PostsTables;
 import dev.offstage.posts.event.PostEvent;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -19,14 +20,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.Select;
 
 /**
@@ -94,18 +90,7 @@ public final class SpamStore {
 
     /** Creates the table (pay per request) and waits until it exists. For tests and local runs. */
     public static void createTable(DynamoDbClient dynamoDb, String name) {
-        dynamoDb.createTable(create -> create
-                .tableName(name)
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(
-                        AttributeDefinition.builder().attributeName(PK).attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName(SK).attributeType(ScalarAttributeType.S).build())
-                .keySchema(
-                        KeySchemaElement.builder().attributeName(PK).keyType(KeyType.HASH).build(),
-                        KeySchemaElement.builder().attributeName(SK).keyType(KeyType.RANGE).build()));
-        try (var waiter = dynamoDb.waiter()) {
-            waiter.waitUntilTableExists(describe -> describe.tableName(name));
-        }
+        PostsTables.create(dynamoDb, name);
     }
 
     /**
