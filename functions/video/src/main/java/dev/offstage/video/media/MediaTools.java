@@ -9,4 +9,8 @@ public record MediaTools(String ffmpeg, String ffprobe, String x264Preset) {
     public static final String FFMPEG_VARIABLE = "VIDEO_FFMPEG";
     public static final String FFPROBE_VARIABLE = "VIDEO_FFPROBE";
     public static final String PRESET_VARIABLE = "VIDEO_X264_PRESET";
+
+    public static MediaTools from(dev.offstage.shared.config.Environment environment) {
+        throw new UnsupportedOperationException("skeleton");
+    }
 }

@@ -1,0 +1,120 @@
+package dev.offstage.video.segments;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import dev.offstage.shared.batch.Batch;
+import dev.offstage.shared.batch.BatchConfig;
+import dev.offstage.video.VideoConfig;
+import dev.offstage.video.media.MediaInfo;
+import dev.offstage.video.media.UnsupportedMediaException;
+import dev.offstage.video.media.VideoEncoder;
+import dev.offstage.video.notify.VideoCompletion;
+import dev.offstage.video.storage.VideoFiles;
+import dev.offstage.video.storage.WorkDirectory;
+import dev.offstage.video.store.StoredRendition;
+import dev.offstage.video.store.VideoStatus;
+import dev.offstage.video.store.VideoStore;
+import dev.offstage.video.transcode.VideoTranscoder;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The assembly queue's consumer: stitches a segmented video. Takes the video's assembly lease
+ * (one assembler at a time; a repeated message for a READY video only makes sure its notice went
+ * out), encodes the source's audio once, concatenates each rendition's segments with it, uploads
+ * the renditions, ends the video READY and deletes its {@code work/} prefix.
+ */
+public final class Assembler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Assembler.class);
+    private static final Duration URL_SLACK = Duration.ofMinutes(5);
+
+    private final VideoConfig config;
+    private final VideoStore store;
+    private final VideoFiles files;
+    private final VideoEncoder encoder;
+    private final VideoCompletion completion;
+    private final BatchConfig batch;
+    private final Path workRoot;
+    private final Clock clock;
+
+    public Assembler(VideoConfig config, VideoStore store, VideoFiles files, VideoEncoder encoder, VideoCompletion completion,
+                     BatchConfig batch, Path workRoot, Clock clock) {
+        this.config = config;
+        this.store = store;
+        this.files = files;
+        this.encoder = encoder;
+        this.completion = completion;
+        this.batch = batch;
+        this.workRoot = workRoot;
+        this.clock = clock;
+    }
+
+    public SQSBatchResponse process(SQSEvent event, Context context) {
+        return Batch.process(event, context, batch, message -> handle(message, context));
+    }
+
+    void handle(SQSMessage sqs, Context context) {
+        var message = AssemblyMessage.parse(sqs.getBody());
+        var videoId = message.videoId();
+        var record = store.get(videoId)
+                .orElseThrow(() -> new IllegalArgumentException("Assembly message for an unknown video " + videoId));
+        if (record.status() != VideoStatus.PROCESSING) {
+            LOG.atInfo().addKeyValue("video_id", videoId).log("Video {} is already {}: nothing to assemble", videoId, record.status());
+            completion.announceIfPending(record);
+            return;
+        }
+        if (record.segmentCount() == 0 || record.segmentsDone().size() < record.segmentCount()) {
+            throw new IllegalStateException("Video " + videoId + " has " + record.segmentsDone().size() + " of "
+                    + record.segmentCount() + " segments done: not ready to assemble");
+        }
+        var remaining = Duration.ofMillis(context.getRemainingTimeInMillis());
+        if (!store.claimAssembly(videoId, context.getAwsRequestId(), remaining)) {
+            LOG.atInfo().addKeyValue("video_id", videoId).log("Video {} is being assembled by another invocation", videoId);
+            return;
+        }
+        var receives = Receives.count(sqs);
+        var deadline = clock.instant().plus(remaining).minus(config.safetyMargin());
+        try (var work = WorkDirectory.fresh(workRoot)) {
+            Optional<Path> audio = Optional.empty();
+            if (record.metadata().map(MediaInfo::hasAudio).orElse(false)) {
+                var source = files.presignedGet(record.upload(), remaining.plus(URL_SLACK));
+                audio = Optional.of(encoder.encodeAudio(source, message.renditions().getFirst().audioKbps(),
+                        work.path().resolve("audio.m4a"), deadline));
+            }
+            var stored = new ArrayList<StoredRendition>();
+            for (var rendition : message.renditions()) {
+                var directory = work.directory(rendition.name());
+                var pieces = new ArrayList<Path>();
+                for (var index = 0; index < record.segmentCount(); index++) {
+                    var piece = directory.resolve("%05d.mp4".formatted(index));
+                    files.download(VideoFiles.encodedSegmentKey(videoId, rendition.name(), index), piece);
+                    pieces.add(piece);
+                }
+                var stitched = encoder.concat(pieces, audio, rendition, work.path().resolve(rendition.fileName()), deadline);
+                var key = VideoFiles.renditionKey(videoId, rendition);
+                stored.add(VideoTranscoder.storedRendition(key, stitched));
+                files.put(key, stitched.file(), "video/mp4");
+                WorkDirectory.delete(stitched.file());
+                WorkDirectory.delete(directory);
+            }
+            completion.ready(videoId, stored, VideoFiles.posterKey(videoId));
+            files.deletePrefix(VideoFiles.workPrefix(videoId));
+        } catch (UnsupportedMediaException e) {
+            completion.failed(videoId, "stitching the segments failed: " + e.reason());
+            files.deletePrefix(VideoFiles.workPrefix(videoId));
+        } catch (RuntimeException e) {
+            if (receives >= config.maxReceives()) {
+                Receives.failLast(completion, videoId, "assembly failed " + receives + " times: " + VideoTranscoder.describe(e), e);
+            }
+            throw e;
+        }
+    }
+}
