@@ -2,7 +2,6 @@ package dev.offstage.posts;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import dev.offstage.local.runtime.ProvisionedStack;
@@ -14,13 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Collectors;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * {@code template.yaml}'s resources, provisioned in the emulators as the local runtime does it,
@@ -92,61 +87,6 @@ public final class PostsStack extends ProvisionedStack {
 
     public static SQSEvent sqs(String file) {
         return EventLoader.loadSQSEvent(file);
-    }
-
-    /**
-     * One delivery as Lambda's event source mapping makes it: receives a batch from the queue,
-     * hands it to {@code consumer}, deletes what succeeded and makes the reported failures visible
-     * again at once (rather than after the visibility timeout). Returns the batch, empty when the
-     * queue was.
-     */
-    public SQSEvent deliver(String queueLogicalId, Function<SQSEvent, SQSBatchResponse> consumer) {
-        var url = queueUrl(queueLogicalId);
-        var received = aws.sqs().receiveMessage(receive -> receive.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
-                .messageAttributeNames("All").messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
-        var records = new ArrayList<SQSEvent.SQSMessage>();
-        for (var message : received) {
-            var record = new SQSEvent.SQSMessage();
-            record.setMessageId(message.messageId());
-            record.setReceiptHandle(message.receiptHandle());
-            record.setBody(message.body());
-            record.setAttributes(message.attributes().entrySet().stream()
-                    .collect(Collectors.toMap(entry -> entry.getKey().toString(), Map.Entry::getValue)));
-            record.setEventSource("aws:sqs");
-            records.add(record);
-        }
-        var batch = new SQSEvent();
-        batch.setRecords(records);
-        if (records.isEmpty()) {
-            return batch;
-        }
-        var failed = consumer.apply(batch).getBatchItemFailures().stream()
-                .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).collect(Collectors.toSet());
-        for (var record : records) {
-            if (failed.contains(record.getMessageId())) {
-                aws.sqs().changeMessageVisibility(change -> change.queueUrl(url).receiptHandle(record.getReceiptHandle()).visibilityTimeout(0));
-            } else {
-                aws.sqs().deleteMessage(delete -> delete.queueUrl(url).receiptHandle(record.getReceiptHandle()));
-            }
-        }
-        return batch;
-    }
-
-    /**
-     * Processes the batch and then, as Lambda's redeliveries would, the messages it reported, until
-     * none fails or {@code attempts} ran out; returns the ids that still failed. For consumers that
-     * run a batch in parallel, where two events of one post can meet ({@code PostBusyException}).
-     */
-    public static List<String> settle(SQSEvent batch, Function<SQSEvent, SQSBatchResponse> consumer, int attempts) {
-        var pending = batch.getRecords();
-        for (var attempt = 1; attempt <= attempts && !pending.isEmpty(); attempt++) {
-            var next = new SQSEvent();
-            next.setRecords(pending);
-            var failed = consumer.apply(next).getBatchItemFailures().stream()
-                    .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).collect(Collectors.toSet());
-            pending = pending.stream().filter(record -> failed.contains(record.getMessageId())).toList();
-        }
-        return pending.stream().map(SQSEvent.SQSMessage::getMessageId).toList();
     }
 
     public static Context context(String functionLogicalId) {

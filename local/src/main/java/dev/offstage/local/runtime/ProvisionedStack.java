@@ -1,12 +1,18 @@
 package dev.offstage.local.runtime;
 
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import dev.offstage.local.model.Application;
 import dev.offstage.local.resources.ProvisionedResources;
 import dev.offstage.local.resources.ResourceProvisioner;
 import dev.offstage.local.template.LocalNaming;
 import dev.offstage.local.template.Templates;
+import dev.offstage.local.triggers.SqsEventJson;
 import dev.offstage.shared.aws.AwsClients;
 import dev.offstage.shared.config.Environment;
+import dev.offstage.shared.json.Json;
 import dev.offstage.testing.Emulators;
 import dev.offstage.testing.EmulatorsExtension;
 import java.net.URI;
@@ -15,6 +21,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
@@ -77,6 +85,64 @@ public class ProvisionedStack implements AutoCloseable {
             messages.addAll(received);
             wait = 0;
         }
+    }
+
+    /**
+     * One delivery as Lambda's event source mapping makes it: receives a batch from the queue,
+     * hands it to {@code consumer} as the SQS event the local runtime sends (message attributes,
+     * system attributes, queue ARN), deletes what succeeded and makes the reported failures
+     * visible again at once (rather than after the visibility timeout). Returns the batch, empty
+     * when the queue was.
+     */
+    public SQSEvent deliver(String queueLogicalId, Function<SQSEvent, SQSBatchResponse> consumer) {
+        var queue = resources.queue(queueLogicalId);
+        var received = aws.sqs().receiveMessage(receive -> receive.queueUrl(queue.url()).maxNumberOfMessages(10).waitTimeSeconds(1)
+                .messageAttributeNames("All").messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+        var batch = received.isEmpty() ? emptyBatch()
+                : SqsEvents.SERIALIZER.fromJson(Json.write(SqsEventJson.build(received, queue.arn(), Emulators.REGION)));
+        if (received.isEmpty()) {
+            return batch;
+        }
+        var failed = consumer.apply(batch).getBatchItemFailures().stream()
+                .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).collect(Collectors.toSet());
+        for (var record : batch.getRecords()) {
+            if (failed.contains(record.getMessageId())) {
+                aws.sqs().changeMessageVisibility(change -> change.queueUrl(queue.url()).receiptHandle(record.getReceiptHandle())
+                        .visibilityTimeout(0));
+            } else {
+                aws.sqs().deleteMessage(delete -> delete.queueUrl(queue.url()).receiptHandle(record.getReceiptHandle()));
+            }
+        }
+        return batch;
+    }
+
+    private static SQSEvent emptyBatch() {
+        var batch = new SQSEvent();
+        batch.setRecords(new ArrayList<>());
+        return batch;
+    }
+
+    /**
+     * Processes the batch and then, as Lambda's redeliveries would, the messages it reported, until
+     * none fails or {@code attempts} ran out; returns the ids that still failed. For consumers that
+     * run a batch in parallel, where two messages about one thing can meet.
+     */
+    public static List<String> settle(SQSEvent batch, Function<SQSEvent, SQSBatchResponse> consumer, int attempts) {
+        var pending = batch.getRecords();
+        for (var attempt = 1; attempt <= attempts && !pending.isEmpty(); attempt++) {
+            var next = new SQSEvent();
+            next.setRecords(pending);
+            var failed = consumer.apply(next).getBatchItemFailures().stream()
+                    .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).collect(Collectors.toSet());
+            pending = pending.stream().filter(record -> failed.contains(record.getMessageId())).toList();
+        }
+        return pending.stream().map(SQSEvent.SQSMessage::getMessageId).toList();
+    }
+
+    /** The Lambda runtime's own SQS event serializer, built once (it takes a while). */
+    private static final class SqsEvents {
+        static final PojoSerializer<SQSEvent> SERIALIZER =
+                LambdaEventSerializers.serializerFor(SQSEvent.class, ProvisionedStack.class.getClassLoader());
     }
 
     @Override

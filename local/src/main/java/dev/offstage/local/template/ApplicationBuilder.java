@@ -58,6 +58,11 @@ final class ApplicationBuilder {
     private static final List<String> LOGGING_CONFIG_PROPERTIES = List.of("LogFormat", "ApplicationLogLevel", "SystemLogLevel", "LogGroup");
     /** The Lambda API's rule for {@code LoggingConfig.LogGroup}. */
     private static final Pattern LOG_GROUP = Pattern.compile("[.\\-_/#A-Za-z0-9]{1,512}");
+    /** A layer version ARN, as {@code Layers} takes it: {@code arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION}. */
+    private static final Pattern LAYER_VERSION_ARN = Pattern.compile(
+            "arn:aws[a-zA-Z-]*:lambda:[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+");
+    /** Lambda's limit on layers per function. */
+    private static final int MAX_LAYERS = 5;
 
     private final Path templateFolder;
     private final LocalNaming naming;
@@ -169,11 +174,38 @@ final class ApplicationBuilder {
             return own.or(() -> standaloneAsync).orElse(AsyncConfig.LAMBDA_DEFAULTS);
         });
         var logging = attempt(() -> logging(properties));
+        attempt(() -> properties.map("EphemeralStorage").map(storage -> storage.integer("Size", 512, 512, 10_240)));
+        attempt(() -> layers(properties));
         if (problems.size() > before) {
             return null;
         }
         return new FunctionSpec(id, name, handler, codeUri, runtime, memory, Duration.ofSeconds(timeout), environment,
                 reserved, events, async, logging);
+    }
+
+    /**
+     * {@code Layers}, checked as Lambda checks them (at most five layer version ARNs) but not
+     * fetched: the runtime has no AWS account to download them from, so the function runs with
+     * this machine's files instead — a layer's {@code /opt} content is not there. Said at startup,
+     * so that a function looking for {@code /opt/...} is not a mystery.
+     */
+    private static List<String> layers(PropertyMap properties) {
+        var layers = properties.strings("Layers");
+        if (layers.size() > MAX_LAYERS) {
+            throw properties.site("Layers").problem("has " + layers.size() + " layers; Lambda takes at most " + MAX_LAYERS);
+        }
+        for (int i = 0; i < layers.size(); i++) {
+            if (!LAYER_VERSION_ARN.matcher(layers.get(i)).matches()) {
+                throw properties.site("Layers").index(i).problem("'" + layers.get(i) + "' is not a layer version ARN "
+                        + "(arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION)");
+            }
+        }
+        if (!layers.isEmpty()) {
+            LOG.warn("{}: Layers {} are not fetched locally (the local runtime cannot download layers): the function "
+                    + "runs without them, with this machine's files, and /opt holds none of their content",
+                    properties.site(), String.join(", ", layers));
+        }
+        return layers;
     }
 
     private static String handler(PropertyMap properties) {

@@ -170,8 +170,9 @@ public final class S3Notifications implements S3ObjectListener {
     /**
      * The key as S3 writes it into events: form-encoded (a space becomes {@code +}, a {@code +}
      * becomes {@code %2B}, other characters percent-encoded UTF-8) except {@code /}, which stays.
+     * Public for tests that build S3 events themselves.
      */
-    static String encodeKey(String key) {
+    public static String encodeKey(String key) {
         return URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/");
     }
 

@@ -14,15 +14,17 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * {@code ApproximateFirstReceiveTimestamp}, and for FIFO queues {@code SequenceNumber},
  * {@code MessageGroupId}, {@code MessageDeduplicationId}), {@code messageAttributes},
  * {@code md5OfBody}, {@code md5OfMessageAttributes} (when there are attributes),
- * {@code eventSource}, {@code eventSourceARN} and {@code awsRegion}.
+ * {@code eventSource}, {@code eventSourceARN} and {@code awsRegion}. Public for
+ * {@link dev.offstage.local.runtime.ProvisionedStack}, whose tests deliver the same events.
  */
-final class SqsEventJson {
+public final class SqsEventJson {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private SqsEventJson() {}
 
-    static ObjectNode build(List<Message> messages, String queueArn, String region) {
+    /** The event for messages received from the queue with this ARN, in this region. */
+    public static ObjectNode build(List<Message> messages, String queueArn, String region) {
         var event = NODES.objectNode();
         var records = event.putArray("Records");
         for (var message : messages) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.offstage.local.model.Application;
+import dev.offstage.testing.LogCapture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.event.Level;
 
 /**
  * The deploy-time checks of SAM, CloudFormation and the services that the loader repeats, each
@@ -323,5 +325,51 @@ class TemplateChecksTest {
 
         assertThat(app.functions().get("Other").environment()).containsEntry("API", "http://127.0.0.1:3000");
         assertThat(app.functions().get("HelloFunction").events()).hasSize(1);
+    }
+
+    @Test
+    void ephemeralStorageOutsideLambdasRangeIsRefused() throws IOException {
+        assertThat(problem(template("EphemeralStorage:\n  Size: 20480", "")))
+                .contains("HelloFunction (AWS::Serverless::Function), property EphemeralStorage.Size", "between 512 and 10240");
+        assertThat(load(template("EphemeralStorage:\n  Size: 10240", "")).functions()).containsKey("HelloFunction");
+    }
+
+    @Test
+    void layersAreNotFetchedLocallyAndStartupSaysSo() throws IOException {
+        var layer = "arn:aws:lambda:us-east-1:123456789012:layer:ffmpeg:3";
+        LogCapture.start();
+
+        var app = load(template("Layers: [" + layer + "]", ""));
+
+        assertThat(app.functions()).containsKey("HelloFunction");
+        assertThat(LogCapture.lines()).anySatisfy(line -> {
+            assertThat(line.level()).isEqualTo(Level.WARN);
+            assertThat(line.message()).contains("HelloFunction", layer, "not fetched locally", "/opt");
+        });
+    }
+
+    @Test
+    void layersAnIfRemovesAreNoneAndNothingIsSaid() throws IOException {
+        LogCapture.start();
+
+        var app = load("""
+                Parameters:
+                  LayerArn:
+                    Type: String
+                    Default: ""
+                Conditions:
+                  HasLayer: !Not [!Equals [!Ref LayerArn, ""]]
+                """ + template("Layers: !If [HasLayer, [!Ref LayerArn], !Ref AWS::NoValue]", ""));
+
+        assertThat(app.functions()).containsKey("HelloFunction");
+        assertThat(LogCapture.lines()).noneSatisfy(line -> assertThat(line.message()).contains("Layers"));
+    }
+
+    @Test
+    void layerThatIsNoLayerVersionArnOrOneTooManyIsRefused() throws IOException {
+        assertThat(problem(template("Layers: [arn:aws:lambda:us-east-1:123456789012:layer:ffmpeg]", "")))
+                .contains("HelloFunction (AWS::Serverless::Function), property Layers[0]", "is not a layer version ARN");
+        var six = String.join(", ", java.util.Collections.nCopies(6, "arn:aws:lambda:us-east-1:123456789012:layer:x:1"));
+        assertThat(problem(template("Layers: [" + six + "]", ""))).contains("property Layers", "has 6 layers", "at most 5");
     }
 }
