@@ -106,6 +106,12 @@ public final class TestVideos {
                 "-g", "25", "-keyint_min", "25", "-sc_threshold", "0", "-c:a", "aac", "-b:a", "64k"));
     }
 
+    /** 1 s of a tone in an M4A: media, but no video. */
+    public static Path audioOnly() {
+        return video("audio-only", ".m4a", List.of("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=1",
+                "-c:a", "aac", "-b:a", "64k"));
+    }
+
     /** The first half of {@link #landscape()}: an interrupted upload, whose index (at the end) never came. */
     public static Path truncated() {
         Path whole = landscape();

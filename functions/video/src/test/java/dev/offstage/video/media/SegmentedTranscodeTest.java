@@ -99,6 +99,18 @@ class SegmentedTranscodeTest {
     }
 
     @Test
+    void videoWithoutAudioIsStitchedWithoutAudio() throws IOException {
+        Path source = TestVideos.silent();
+
+        var renditions = segmented(source);
+
+        assertThat(renditions).allSatisfy(rendition -> {
+            assertThat(rendition.info().hasAudio()).isFalse();
+            assertThat(VideoMeasurements.frameCount(rendition.file())).isEqualTo(VideoMeasurements.frameCount(source));
+        });
+    }
+
+    @Test
     void concatListQuotesPathsForTheConcatDemuxer() {
         assertThat(VideoEncoder.concatList(List.of(Path.of("/tmp/a/00000.mp4"), Path.of("/tmp/it's/00001.mp4"))))
                 .isEqualTo("ffconcat version 1.0\nfile '/tmp/a/00000.mp4'\nfile '/tmp/it'\\''s/00001.mp4'\n");

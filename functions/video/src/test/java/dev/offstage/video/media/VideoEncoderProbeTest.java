@@ -100,6 +100,13 @@ class VideoEncoderProbeTest {
     }
 
     @Test
+    void audioWithoutVideoIsNotAVideo() {
+        assertThatThrownBy(() -> probe(TestVideos.audioOnly()))
+                .isInstanceOfSatisfying(UnsupportedMediaException.class, e -> assertThat(e.reason())
+                        .isEqualTo("not a video: ffprobe found no video stream (only audio)"));
+    }
+
+    @Test
     void truncatedUploadIsNotAVideo() {
         assertThatThrownBy(() -> probe(TestVideos.truncated()))
                 .isInstanceOfSatisfying(UnsupportedMediaException.class, e -> assertThat(e.reason())

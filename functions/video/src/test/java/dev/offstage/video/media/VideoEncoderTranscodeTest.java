@@ -1,6 +1,7 @@
 package dev.offstage.video.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.groups.Tuple.tuple;
 
@@ -146,6 +147,25 @@ class VideoEncoderTranscodeTest {
                 directory.resolve("poster.jpg"), deadline());
 
         assertThat(pictureOf(poster)).isEqualTo("mjpeg 320x180");
+    }
+
+    @Test
+    void posterFallsBackToTheFirstFrameWhenTheDurationPromisedMore() {
+        var source = TestVideos.veryShort();
+        var actual = probe(source);
+        var exaggerated = new MediaInfo(actual.container(), 10, actual.sizeBytes(), actual.bitrate(), actual.video(),
+                actual.audio(), actual.streamCount());
+
+        Path poster = ENCODER.poster(source.toString(), exaggerated, LADDER.plan(actual.video().orElseThrow()).getFirst(),
+                directory.resolve("poster.jpg"), deadline());
+
+        assertThat(pictureOf(poster)).isEqualTo("mjpeg 320x180");
+    }
+
+    @Test
+    void audioOfAVideoWithoutAudioIsRefused() {
+        assertThatThrownBy(() -> ENCODER.encodeAudio(TestVideos.silent().toString(), 64, directory.resolve("audio.m4a"), deadline()))
+                .isInstanceOf(UnsupportedMediaException.class).hasMessageContaining("no audio stream");
     }
 
     @Test
