@@ -71,11 +71,19 @@ public final class VideoEncoder {
         }
     }
 
-    /** ffprobe's view of the input; rejects inputs that are not a playable video with a duration. */
+    /**
+     * ffprobe's view of the input; rejects inputs that are not a playable video with a duration.
+     *
+     * @throws UnsupportedMediaException with a reason for people: empty, unreadable, no video
+     *     stream, a still image, no duration
+     * @throws MediaToolException when the input could not be read (HTTP errors, connection
+     *     trouble) or ffprobe failed in a way not recognised
+     */
     public MediaInfo probe(String input, Instant deadline) {
         rejectEmptyFile(input);
         var arguments = new ArrayList<String>(httpOptions(input));
-        arguments.addAll(List.of("-show_format", "-show_streams", input));
+        // -i even for ffprobe: an input starting with '-' must never be read as an option.
+        arguments.addAll(List.of("-show_format", "-show_streams", "-i", input));
         return ProbeReport.parse(succeed(MediaCommand.ffprobe(tools, "probe", arguments), deadline).output());
     }
 
@@ -109,21 +117,33 @@ public final class VideoEncoder {
             }
             arguments.add((remux ? unrotated(directory, rendition) : directory.resolve(rendition.fileName())).toString());
         }
-        succeed(MediaCommand.ffmpeg(tools, "transcode", arguments, info.durationSeconds()), deadline);
-        var files = new ArrayList<EncodedFile>();
-        for (Rendition rendition : renditions) {
-            Path output = directory.resolve(rendition.fileName());
-            if (remux) {
-                dropRotation(unrotated(directory, rendition), output, deadline);
+        try {
+            succeed(MediaCommand.ffmpeg(tools, "transcode", arguments, info.durationSeconds()), deadline);
+            var files = new ArrayList<EncodedFile>();
+            for (Rendition rendition : renditions) {
+                Path output = directory.resolve(rendition.fileName());
+                if (remux) {
+                    remuxWithoutRotation(unrotated(directory, rendition), output, deadline);
+                }
+                files.add(new EncodedFile(rendition, output, probeOutput(output, deadline)));
             }
-            files.add(new EncodedFile(rendition, output, probeOutput(output, deadline)));
+            return List.copyOf(files);
+        } finally {
+            if (remux) {
+                renditions.forEach(rendition -> delete(unrotated(directory, rendition)));
+            }
         }
-        return List.copyOf(files);
     }
 
-    /** A JPEG poster frame at {@code size}'s dimensions, from about a second in (earlier for very short videos). */
+    /**
+     * A JPEG poster frame at {@code size}'s dimensions, from about a second in (earlier for very
+     * short videos; the first frame when there is no frame where the duration promised one).
+     *
+     * @throws UnsupportedMediaException when ffmpeg decodes no picture at all
+     */
     public Path poster(String input, MediaInfo info, Rendition size, Path output, Instant deadline) {
         var video = videoOf(info);
+        delete(output); // a poster left by an earlier attempt must not pass for this one's
         double at = info.durationSeconds() >= 2 * POSTER_SECONDS ? POSTER_SECONDS : info.durationSeconds() / 2;
         grabFrame(input, video.rotation(), size, at, output, deadline);
         if (!isNonEmptyFile(output)) {
@@ -282,14 +302,11 @@ public final class VideoEncoder {
     }
 
     /** Stream copy that leaves the display matrix behind ({@code rotate=0} is ffmpeg 5.1's way to say so). */
-    private void dropRotation(Path encoded, Path output, Instant deadline) {
-        try {
-            succeed(MediaCommand.ffmpeg(tools, "transcode-remux", List.of("-y", "-i", encoded.toString(),
-                    "-map", "0", "-c", "copy", "-metadata:s:v:0", "rotate=0", "-map_metadata", "-1",
-                    "-movflags", "+faststart", output.toString()), 0), deadline);
-        } finally {
-            delete(encoded);
-        }
+    private void remuxWithoutRotation(Path encoded, Path output, Instant deadline) {
+        succeed(MediaCommand.ffmpeg(tools, "transcode-remux", List.of("-y", "-i", encoded.toString(),
+                "-map", "0", "-c", "copy", "-metadata:s:v:0", "rotate=0", "-map_metadata", "-1",
+                "-movflags", "+faststart", output.toString()), 0), deadline);
+        delete(encoded);
     }
 
     private static Path unrotated(Path directory, Rendition rendition) {
