@@ -143,7 +143,7 @@ final class MediaCommand {
         long deadlineNanos = started + saturatedNanos(left);
         Process process = start();
         var errors = new StderrLog();
-        var output = new StringBuilder();
+        var output = new StringBuffer(); // written by the reader thread
         Consumer<String> outputLine = reportsProgress ? new ProgressLog(started)::line : line -> output.append(line).append('\n');
         var mdc = MDC.getCopyOfContextMap();
         Thread outputReader = read(process.getInputStream(), outputLine, mdc, "stdout");
@@ -169,6 +169,8 @@ final class MediaCommand {
             if (!finished && process.isAlive()) {
                 kill(process, seen); // interrupted, or failed while waiting
             }
+            // A wrapper script's leftovers would outlive the run: nothing may.
+            seen.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
         }
     }
 

@@ -55,11 +55,6 @@ public record MediaTools(String ffmpeg, String ffprobe, String x264Preset) {
                 environment.get(FFPROBE_VARIABLE, DEFAULT_FFPROBE), preset);
     }
 
-    /** These tools with another x264 preset (tests encode with {@code ultrafast}). */
-    public MediaTools withPreset(String preset) {
-        return new MediaTools(ffmpeg, ffprobe, preset);
-    }
-
     private static String presetProblem(String preset) {
         return "the x264 preset must be one of " + String.join(", ", X264_PRESETS) + "; was '" + preset + "'";
     }

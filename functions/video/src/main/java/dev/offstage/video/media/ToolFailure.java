@@ -17,7 +17,7 @@ final class ToolFailure {
             "connection refused", "connection reset", "connection timed out", "operation timed out",
             "network is unreachable", "failed to resolve hostname", "name or service not known",
             "server returned", "http error", "input/output error", "i/o error", "error in the pull function",
-            "tls", "ssl", "handshake", "will reconnect");
+            "[tls @", "gnutls", "openssl", "handshake", "will reconnect");
 
     /** The bytes are not a video ffmpeg can read; the same bytes will fail again. Most telling first. */
     private static final List<String> NOT_A_VIDEO = List.of(
