@@ -8,9 +8,9 @@ import java.util.Optional;
  *
  * <p>ffprobe reports a display matrix's {@code rotation} counter-clockwise: a phone's portrait
  * video, coded landscape, shows {@code -90}, and ffmpeg's own autorotation turns it with
- * {@code transpose=clock} (checked against ffmpeg 5.1 itself by {@code VideoEncoderProbeTest} and
- * {@code VideoEncoderTranscodeTest}). The legacy
- * {@code rotate} tag, which older demuxers exported, is already clockwise.
+ * {@code transpose=clock} (checked against ffmpeg 5.1 itself by {@code VideoEncoderProbeTest}
+ * and {@code VideoEncoderTranscodeTest}). The legacy {@code rotate} tag, which older demuxers
+ * exported, is already clockwise.
  */
 final class Rotation {
 
