@@ -1,10 +1,22 @@
 package dev.offstage.video.media;
 
+import dev.offstage.video.media.MediaCommand.Tool;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything the pipeline asks of ffmpeg and ffprobe. Inputs named by a String are a presigned
@@ -12,16 +24,67 @@ import java.util.Optional;
  * {@code deadline}, when its process tree is killed ({@link MediaDeadlineException}); its progress
  * and stderr go to the structured log. Errors: {@link UnsupportedMediaException} when the input
  * can never work (permanent), {@link MediaToolException} when it may on a retry.
+ *
+ * <p>Every encode turns the picture explicitly by {@link MediaInfo.Video#rotation()} (ffmpeg's
+ * autorotation off), so the single pass and the segmented path make the same pictures, and the
+ * outputs carry no rotation of their own. Every output keeps the source's frames and their
+ * timestamps ({@code -fps_mode passthrough}), and drops its metadata (a phone's location).
+ *
+ * <p>Thread-safe: each call runs its own processes. Calls write only the files they name.
  */
 public final class VideoEncoder {
 
+    private static final Logger LOG = LoggerFactory.getLogger(VideoEncoder.class);
+
+    /** H.264's default quality; {@code -maxrate} caps what the rendition's bit rate allows. */
+    private static final int CRF = 23;
+    /** A keyframe every 2 s: where players can seek and HLS/DASH packagers can cut. */
+    private static final String KEYFRAMES = "expr:gte(t,n_forced*2)";
+    /** Where the poster is taken from, when the video is long enough. */
+    private static final double POSTER_SECONDS = 1.0;
+    private static final Pattern SEGMENT_NAME = Pattern.compile("\\d{5}\\.mkv");
+
+    private final MediaTools tools;
+
     public VideoEncoder(MediaTools tools) {
-        throw new UnsupportedOperationException("skeleton");
+        this.tools = Objects.requireNonNull(tools, "tools");
     }
 
-    /** ffprobe's view of the input; rejects inputs that are not a playable video with a duration. */
+    /**
+     * Runs {@code ffmpeg -version} and {@code ffprobe -version}, for a function's init: a missing
+     * or broken tool fails there, with the variable to set, rather than on the first video.
+     *
+     * @throws MediaToolException naming the variable ({@code VIDEO_FFMPEG}, {@code VIDEO_FFPROBE})
+     */
+    public void checkTools(Instant deadline) {
+        for (Tool tool : Tool.values()) {
+            var command = MediaCommand.version(tools, tool);
+            var exit = command.run(deadline);
+            if (exit.status() != 0) {
+                throw new MediaToolException(tool.displayName() + " -version exited with status " + exit.status()
+                        + " (" + String.join(" | ", exit.errors()) + "); check " + tool.variable + "='"
+                        + command.command().getFirst() + "'");
+            }
+            LOG.atInfo().addKeyValue("tool", tool.displayName()).addKeyValue("path", command.command().getFirst())
+                    .addKeyValue("version", exit.output().lines().findFirst().orElse(""))
+                    .log(tool.displayName() + " found");
+        }
+    }
+
+    /**
+     * ffprobe's view of the input; rejects inputs that are not a playable video with a duration.
+     *
+     * @throws UnsupportedMediaException with a reason for people: empty, unreadable, no video
+     *     stream, a still image, no duration
+     * @throws MediaToolException when the input could not be read (HTTP errors, connection
+     *     trouble) or ffprobe failed in a way not recognised
+     */
     public MediaInfo probe(String input, Instant deadline) {
-        throw new UnsupportedOperationException("skeleton");
+        rejectEmptyFile(input);
+        var arguments = new ArrayList<String>(httpOptions(input));
+        // -i even for ffprobe: an input starting with '-' must never be read as an option.
+        arguments.addAll(List.of("-show_format", "-show_streams", "-i", input));
+        return ProbeReport.parse(succeed(MediaCommand.ffprobe(tools, "probe", arguments), deadline).output());
     }
 
     /**
@@ -29,21 +92,107 @@ public final class VideoEncoder {
      * MP4s with {@code +faststart}, rotation applied, named {@link Rendition#fileName()} in {@code directory}.
      */
     public List<EncodedFile> transcode(String input, MediaInfo info, List<Rendition> renditions, Path directory, Instant deadline) {
-        throw new UnsupportedOperationException("skeleton");
+        var video = videoOf(info);
+        requireRenditions(renditions);
+        // ffmpeg 5.1 copies the input's display matrix onto encoded outputs when autorotation is off,
+        // and its rotate override only applies to stream copies: a turned source's outputs are written
+        // aside, then remuxed once without it (the remux also moves the index to the front).
+        boolean remux = video.rotation() != 0;
+        var arguments = new ArrayList<String>(List.of("-y", "-noautorotate"));
+        arguments.addAll(httpOptions(input));
+        arguments.addAll(List.of("-i", input, "-filter_complex", scaleGraph(video.rotation(), renditions)));
+        for (int i = 0; i < renditions.size(); i++) {
+            Rendition rendition = renditions.get(i);
+            arguments.addAll(List.of("-map", "[v" + i + "]"));
+            if (info.hasAudio()) {
+                arguments.addAll(List.of("-map", "0:a:0"));
+                arguments.addAll(audioEncoding(rendition.audioKbps()));
+            } else {
+                arguments.add("-an");
+            }
+            arguments.addAll(videoEncoding(rendition));
+            arguments.addAll(List.of("-map_metadata", "-1", "-map_chapters", "-1"));
+            if (!remux) {
+                arguments.addAll(List.of("-movflags", "+faststart"));
+            }
+            arguments.add((remux ? unrotated(directory, rendition) : directory.resolve(rendition.fileName())).toString());
+        }
+        try {
+            succeed(MediaCommand.ffmpeg(tools, "transcode", arguments, info.durationSeconds()), deadline);
+            var files = new ArrayList<EncodedFile>();
+            for (Rendition rendition : renditions) {
+                Path output = directory.resolve(rendition.fileName());
+                if (remux) {
+                    remuxWithoutRotation(unrotated(directory, rendition), output, deadline);
+                }
+                files.add(new EncodedFile(rendition, output, probeOutput(output, deadline)));
+            }
+            return List.copyOf(files);
+        } finally {
+            if (remux) {
+                renditions.forEach(rendition -> delete(unrotated(directory, rendition)));
+            }
+        }
     }
 
-    /** A JPEG poster frame at {@code size}'s dimensions, from about a second in (earlier for very short videos). */
+    /**
+     * A JPEG poster frame at {@code size}'s dimensions, from about a second in (earlier for very
+     * short videos; the first frame when there is no frame where the duration promised one).
+     *
+     * @throws UnsupportedMediaException when ffmpeg decodes no picture at all
+     */
     public Path poster(String input, MediaInfo info, Rendition size, Path output, Instant deadline) {
-        throw new UnsupportedOperationException("skeleton");
+        var video = videoOf(info);
+        delete(output); // a poster left by an earlier attempt must not pass for this one's
+        double at = info.durationSeconds() >= 2 * POSTER_SECONDS ? POSTER_SECONDS : info.durationSeconds() / 2;
+        grabFrame(input, video.rotation(), size, at, output, deadline);
+        if (!isNonEmptyFile(output)) {
+            // The duration promised more than the frames hold: the first frame will do.
+            grabFrame(input, video.rotation(), size, 0, output, deadline);
+        }
+        if (!isNonEmptyFile(output)) {
+            throw new UnsupportedMediaException("not a playable video: ffmpeg decoded no picture for the poster");
+        }
+        return output;
+    }
+
+    private void grabFrame(String input, int rotation, Rendition size, double seconds, Path output, Instant deadline) {
+        var arguments = new ArrayList<String>(List.of("-y", "-noautorotate"));
+        arguments.addAll(httpOptions(input));
+        // -ss before -i: seeks to the keyframe before, then decodes up to the exact time.
+        arguments.addAll(List.of("-ss", seconds(seconds), "-i", input, "-map", "0:v:0",
+                // out_range=full: a JPEG is full range; mjpeg takes yuvj420p (swscale warns about it, harmlessly).
+                "-vf", chain(Rotation.filter(rotation), "scale=" + size.width() + ":" + size.height() + ":out_range=full",
+                        "setsar=1", "format=yuvj420p"),
+                "-frames:v", "1", "-update", "1", "-q:v", "3", "-map_metadata", "-1", output.toString()));
+        succeed(MediaCommand.ffmpeg(tools, "poster", arguments, 0), deadline);
     }
 
     /**
      * Cuts the first video stream, copied without re-encoding, into segments of about
      * {@code segmentLength} starting at keyframes ({@code 00000.mkv}, {@code 00001.mkv}, ... in
      * {@code directory}); returns them in order. Audio is left out: the assembler encodes it once.
+     * Segments already in {@code directory} (an earlier attempt's) are replaced.
      */
     public List<Path> split(String input, Duration segmentLength, Path directory, Instant deadline) {
-        throw new UnsupportedOperationException("skeleton");
+        if (segmentLength.isNegative() || segmentLength.isZero()) {
+            throw new IllegalArgumentException("segment length must be positive, was " + segmentLength);
+        }
+        segments(directory).forEach(VideoEncoder::delete);
+        var arguments = new ArrayList<String>(List.of("-y"));
+        arguments.addAll(httpOptions(input));
+        // The segment muxer cuts at the first keyframe after each multiple of segment_time; each
+        // segment's timestamps start again at 0, and Matroska needs no index to be written first.
+        arguments.addAll(List.of("-i", input, "-map", "0:v:0", "-c", "copy", "-map_metadata", "-1",
+                "-f", "segment", "-segment_time", seconds(segmentLength.toMillis() / 1000.0),
+                "-segment_format", "matroska", "-reset_timestamps", "1",
+                directory.resolve("%05d.mkv").toString()));
+        succeed(MediaCommand.ffmpeg(tools, "split", arguments, 0), deadline);
+        var segments = segments(directory);
+        if (segments.isEmpty()) {
+            throw new UnsupportedMediaException("not a playable video: splitting it gave no segment");
+        }
+        return segments;
     }
 
     /**
@@ -52,12 +201,42 @@ public final class VideoEncoder {
      * frame for frame: the stitched renditions keep the source's frame count and timing.
      */
     public List<EncodedFile> transcodeSegment(Path segment, int rotation, List<Rendition> renditions, Path directory, Instant deadline) {
-        throw new UnsupportedOperationException("skeleton");
+        requireRenditions(renditions);
+        var arguments = new ArrayList<String>(List.of("-y", "-noautorotate", "-i", segment.toString(),
+                "-filter_complex", scaleGraph(rotation, renditions)));
+        for (int i = 0; i < renditions.size(); i++) {
+            arguments.addAll(List.of("-map", "[v" + i + "]", "-an"));
+            arguments.addAll(videoEncoding(renditions.get(i)));
+            // No +faststart: concat rewrites the file anyway.
+            arguments.addAll(List.of("-map_metadata", "-1", directory.resolve(renditions.get(i).fileName()).toString()));
+        }
+        succeed(MediaCommand.ffmpeg(tools, "transcode-segment", arguments, 0), deadline);
+        var files = new ArrayList<EncodedFile>();
+        for (Rendition rendition : renditions) {
+            Path output = directory.resolve(rendition.fileName());
+            files.add(new EncodedFile(rendition, output, probeOutput(output, deadline)));
+        }
+        return List.copyOf(files);
     }
 
-    /** The input's first audio stream as AAC in an M4A, for stitching. */
+    /**
+     * The input's first audio stream as AAC in an M4A, for stitching.
+     *
+     * @throws UnsupportedMediaException when the input has no audio stream
+     */
     public Path encodeAudio(String input, int audioKbps, Path output, Instant deadline) {
-        throw new UnsupportedOperationException("skeleton");
+        var arguments = new ArrayList<String>(List.of("-y"));
+        arguments.addAll(httpOptions(input));
+        arguments.addAll(List.of("-i", input, "-map", "0:a:0"));
+        arguments.addAll(audioEncoding(audioKbps));
+        arguments.addAll(List.of("-map_metadata", "-1", output.toString()));
+        var command = MediaCommand.ffmpeg(tools, "encode-audio", arguments, 0);
+        var exit = command.run(deadline);
+        if (exit.status() != 0 && exit.errors().stream().anyMatch(line -> line.contains("matches no streams"))) {
+            throw new UnsupportedMediaException("the video has no audio stream to encode");
+        }
+        requireSuccess(command, exit);
+        return output;
     }
 
     /**
@@ -65,6 +244,176 @@ public final class VideoEncoder {
      * when given, into a {@code +faststart} MP4: duration within a frame of the source, audio in sync.
      */
     public EncodedFile concat(List<Path> segments, Optional<Path> audio, Rendition rendition, Path output, Instant deadline) {
-        throw new UnsupportedOperationException("skeleton");
+        if (segments.isEmpty()) {
+            throw new IllegalArgumentException("there are no segments to concatenate");
+        }
+        Path list = output.resolveSibling(output.getFileName() + ".segments.txt");
+        try {
+            Files.writeString(list, concatList(segments));
+            var arguments = new ArrayList<String>(List.of("-y", "-f", "concat", "-safe", "0", "-i", list.toString()));
+            audio.ifPresent(file -> arguments.addAll(List.of("-i", file.toString())));
+            arguments.addAll(List.of("-map", "0:v:0"));
+            audio.ifPresent(file -> arguments.addAll(List.of("-map", "1:a:0")));
+            arguments.addAll(List.of("-c", "copy", "-map_metadata", "-1", "-movflags", "+faststart", output.toString()));
+            succeed(MediaCommand.ffmpeg(tools, "concat", arguments, 0), deadline);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the segment list " + list, e);
+        } finally {
+            delete(list);
+        }
+        return new EncodedFile(rendition, output, probeOutput(output, deadline));
+    }
+
+    /** The concat demuxer's list: absolute paths, single-quoted, a quote inside written {@code '\''}. */
+    static String concatList(List<Path> segments) {
+        var list = new StringBuilder("ffconcat version 1.0\n");
+        for (Path segment : segments) {
+            list.append("file '").append(segment.toAbsolutePath().toString().replace("'", "'\\''")).append("'\n");
+        }
+        return list.toString();
+    }
+
+    /** One decode, turned once, split into a scaled stream {@code [v<i>]} per rendition. */
+    static String scaleGraph(int rotation, List<Rendition> renditions) {
+        var graph = new StringBuilder("[0:v:0]");
+        Rotation.filter(rotation).ifPresent(turn -> graph.append(turn).append(','));
+        graph.append("split=").append(renditions.size());
+        for (int i = 0; i < renditions.size(); i++) {
+            graph.append("[s").append(i).append(']');
+        }
+        for (int i = 0; i < renditions.size(); i++) {
+            Rendition rendition = renditions.get(i);
+            graph.append(";[s").append(i).append("]scale=").append(rendition.width()).append(':').append(rendition.height())
+                    .append(",setsar=1,format=yuv420p[v").append(i).append(']');
+        }
+        return graph.toString();
+    }
+
+    /** H.264 High at CRF 23, capped at the rendition's bit rate, keyframes every 2 s, the source's frame timing. */
+    private List<String> videoEncoding(Rendition rendition) {
+        return List.of("-c:v", "libx264", "-preset", tools.x264Preset(), "-profile:v", "high", "-pix_fmt", "yuv420p",
+                "-crf", String.valueOf(CRF), "-maxrate", rendition.videoKbps() + "k", "-bufsize", 2 * rendition.videoKbps() + "k",
+                "-force_key_frames", KEYFRAMES, "-fps_mode", "passthrough");
+    }
+
+    /** AAC at {@code audioKbps}; more than two channels are mixed down to stereo, which every player plays. */
+    private static List<String> audioEncoding(int audioKbps) {
+        return List.of("-af", "aformat=channel_layouts=mono|stereo", "-c:a", "aac", "-b:a", audioKbps + "k");
+    }
+
+    /** Stream copy that leaves the display matrix behind ({@code rotate=0} is ffmpeg 5.1's way to say so). */
+    private void remuxWithoutRotation(Path encoded, Path output, Instant deadline) {
+        succeed(MediaCommand.ffmpeg(tools, "transcode-remux", List.of("-y", "-i", encoded.toString(),
+                "-map", "0", "-c", "copy", "-metadata:s:v:0", "rotate=0", "-map_metadata", "-1",
+                "-movflags", "+faststart", output.toString()), 0), deadline);
+        delete(encoded);
+    }
+
+    private static Path unrotated(Path directory, Rendition rendition) {
+        return directory.resolve(rendition.name() + ".turned.mp4");
+    }
+
+    /** An output of ours, probed; one that ffprobe finds no video in means ffmpeg decoded nothing from the input. */
+    private MediaInfo probeOutput(Path output, Instant deadline) {
+        try {
+            return probe(output.toString(), deadline);
+        } catch (UnsupportedMediaException e) {
+            throw new UnsupportedMediaException("not a playable video: ffmpeg made " + output.getFileName()
+                    + " without pictures (" + e.reason() + ")");
+        }
+    }
+
+    /** A local empty file would be "Invalid data found"; people understand "empty" better. */
+    private static void rejectEmptyFile(String input) {
+        if (isUrl(input)) {
+            return;
+        }
+        long size;
+        try {
+            Path path = Path.of(input);
+            if (!Files.isRegularFile(path)) {
+                return; // not a file we can look at: ffprobe will say what it is
+            }
+            size = Files.size(path);
+        } catch (IOException | InvalidPathException e) {
+            return;
+        }
+        if (size == 0) {
+            throw new UnsupportedMediaException("not a video: the file is empty (0 bytes)");
+        }
+    }
+
+    /**
+     * For HTTP(S) inputs: reconnect when a long read over S3 drops, and give up on a stalled
+     * connection after 30 s rather than at the deadline. (File inputs reject these options.)
+     */
+    private static List<String> httpOptions(String input) {
+        return isUrl(input)
+                ? List.of("-reconnect", "1", "-reconnect_on_network_error", "1", "-reconnect_delay_max", "2",
+                        "-rw_timeout", "30000000")
+                : List.of();
+    }
+
+    private static boolean isUrl(String input) {
+        String lower = input.toLowerCase(Locale.ROOT);
+        return lower.startsWith("http://") || lower.startsWith("https://");
+    }
+
+    private static MediaCommand.Exit succeed(MediaCommand command, Instant deadline) {
+        var exit = command.run(deadline);
+        requireSuccess(command, exit);
+        return exit;
+    }
+
+    private static void requireSuccess(MediaCommand command, MediaCommand.Exit exit) {
+        if (exit.status() != 0) {
+            throw ToolFailure.of(command, exit);
+        }
+    }
+
+    private static MediaInfo.Video videoOf(MediaInfo info) {
+        return info.video().orElseThrow(() -> new IllegalArgumentException("the media has no video stream"));
+    }
+
+    private static void requireRenditions(List<Rendition> renditions) {
+        if (renditions.isEmpty()) {
+            throw new IllegalArgumentException("there are no renditions to make");
+        }
+    }
+
+    private static List<Path> segments(Path directory) {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(file -> SEGMENT_NAME.matcher(file.getFileName().toString()).matches()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list the segments in " + directory, e);
+        }
+    }
+
+    private static boolean isNonEmptyFile(Path file) {
+        try {
+            return Files.isRegularFile(file) && Files.size(file) > 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete " + file, e);
+        }
+    }
+
+    private static String chain(Optional<String> first, String... rest) {
+        var filters = new ArrayList<String>();
+        first.ifPresent(filters::add);
+        filters.addAll(List.of(rest));
+        return String.join(",", filters);
+    }
+
+    /** Seconds as ffmpeg reads them, with a dot whatever the locale. */
+    private static String seconds(double seconds) {
+        return String.format(Locale.ROOT, "%.3f", seconds);
     }
 }

@@ -1,0 +1,138 @@
+package dev.offstage.video.media;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.offstage.shared.json.InvalidJsonException;
+import dev.offstage.shared.json.Json;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * ffprobe's {@code -show_format -show_streams} JSON as a {@link MediaInfo}, and whether it is a
+ * video the pipeline can transcode: a moving picture with a duration.
+ */
+final class ProbeReport {
+
+    /** Demuxers of single pictures: ffprobe finds a "video" stream of one frame in them. */
+    private static final Set<String> IMAGE_FORMATS = Set.of("image2", "apng_pipe", "gif_pipe", "webp_pipe");
+    /** Codecs of still pictures; in a real container (motion JPEG in AVI) they are video when there are many frames. */
+    private static final Set<String> IMAGE_CODECS = Set.of(
+            "png", "mjpeg", "jpeg2000", "bmp", "tiff", "webp", "gif", "jpegxl", "qoi", "ppm", "pgm", "pam", "heif", "avif");
+
+    private ProbeReport() {}
+
+    /**
+     * The report as a {@link MediaInfo}, only for playable videos.
+     *
+     * @throws UnsupportedMediaException when it has no video stream (a cover picture does not
+     *     count), is a still image, has no duration, or no picture size
+     * @throws MediaToolException when the report is not ffprobe's JSON
+     */
+    static MediaInfo parse(String json) {
+        JsonNode root;
+        try {
+            root = Json.tree(json);
+        } catch (InvalidJsonException e) {
+            throw new MediaToolException("ffprobe printed something that is not its JSON report", e);
+        }
+        JsonNode format = root.path("format");
+        JsonNode streams = root.path("streams");
+        String container = format.path("format_name").asText("");
+        Optional<JsonNode> found = first(streams, "video", false);
+        Optional<JsonNode> audioStream = first(streams, "audio", false);
+        if (found.isEmpty()) {
+            throw new UnsupportedMediaException(first(streams, "video", true).isPresent()
+                    ? "not a video: ffprobe found only a still picture (cover art) and no video stream"
+                    : "not a video: ffprobe found no video stream" + (audioStream.isPresent() ? " (only audio)" : ""));
+        }
+        JsonNode videoStream = found.get();
+        String codec = videoStream.path("codec_name").asText("unknown");
+        if (isStillImage(container, codec, videoStream)) {
+            throw new UnsupportedMediaException("not a video: it is a still image (" + codec + ")");
+        }
+        double duration = positive(format.path("duration")).or(() -> positive(videoStream.path("duration"))).orElse(0.0);
+        if (duration <= 0) {
+            throw new UnsupportedMediaException("not a video: ffprobe found no duration");
+        }
+        int width = videoStream.path("width").asInt(0);
+        int height = videoStream.path("height").asInt(0);
+        if (width < 2 || height < 2) {
+            throw new UnsupportedMediaException("not a video: ffprobe found no picture size (" + width + "x" + height + ")");
+        }
+        var video = new MediaInfo.Video(codec, width, height, rotation(videoStream), frameRate(videoStream),
+                videoStream.path("pix_fmt").asText(""));
+        Optional<MediaInfo.Audio> audio = audioStream.map(stream -> new MediaInfo.Audio(
+                stream.path("codec_name").asText("unknown"), stream.path("channels").asInt(0),
+                stream.path("sample_rate").asInt(0), stream.path("bit_rate").asLong(0)));
+        return new MediaInfo(container, duration, format.path("size").asLong(-1), format.path("bit_rate").asLong(0),
+                Optional.of(video), audio, streams.size());
+    }
+
+    /** The first stream of a type; a video stream marked attached_pic is an MP3's album art, a picture only. */
+    private static Optional<JsonNode> first(JsonNode streams, String type, boolean attachedPicture) {
+        for (JsonNode stream : streams) {
+            boolean attached = stream.path("disposition").path("attached_pic").asInt(0) == 1;
+            if (stream.path("codec_type").asText("").equals(type) && attached == attachedPicture) {
+                return Optional.of(stream);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isStillImage(String container, String codec, JsonNode stream) {
+        if (IMAGE_FORMATS.contains(container) || (container.endsWith("_pipe") && IMAGE_CODECS.contains(codec))) {
+            return true;
+        }
+        long frames = stream.path("nb_frames").asLong(0);
+        return IMAGE_CODECS.contains(codec) && frames == 1;
+    }
+
+    /**
+     * Clockwise degrees: the display matrix wins over the legacy {@code rotate} tag (ffmpeg 5 no
+     * longer exports the tag from MP4, but other containers and older muxers may carry it).
+     */
+    private static int rotation(JsonNode stream) {
+        for (JsonNode sideData : stream.path("side_data_list")) {
+            if (sideData.has("rotation") && sideData.path("rotation").isNumber()) {
+                return Rotation.fromDisplayMatrix(sideData.path("rotation").asDouble());
+            }
+        }
+        JsonNode tag = stream.path("tags").path("rotate");
+        if (!tag.isMissingNode()) {
+            try {
+                return Rotation.fromRotateTag(Double.parseDouble(tag.asText()));
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+        return 0;
+    }
+
+    /** The average frame rate ("30000/1001"), else the stream's base rate; 0 when neither is known ("0/0"). */
+    private static double frameRate(JsonNode stream) {
+        double average = ratio(stream.path("avg_frame_rate").asText(""));
+        return average > 0 ? average : ratio(stream.path("r_frame_rate").asText(""));
+    }
+
+    private static double ratio(String text) {
+        int slash = text.indexOf('/');
+        try {
+            if (slash < 0) {
+                return text.isEmpty() ? 0 : Double.parseDouble(text);
+            }
+            double denominator = Double.parseDouble(text.substring(slash + 1));
+            return denominator == 0 ? 0 : Double.parseDouble(text.substring(0, slash)) / denominator;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** ffprobe prints numbers as strings ("12.345000"), or "N/A". */
+    private static Optional<Double> positive(JsonNode node) {
+        try {
+            double value = Double.parseDouble(node.asText(""));
+            return value > 0 && Double.isFinite(value) ? Optional.of(value) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.offstage.video.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/** Reports ffprobe prints for inputs the test videos do not cover. */
+class ProbeReportTest {
+
+    private static String report(String format, String... streams) {
+        return "{\"streams\":[" + String.join(",", streams) + "],\"format\":" + format + "}";
+    }
+
+    private static final String MP4 = "{\"format_name\":\"mov,mp4,m4a,3gp,3g2,mj2\",\"duration\":\"12.5\",\"size\":\"1000\",\"bit_rate\":\"640\"}";
+    private static final String H264 = "{\"codec_type\":\"video\",\"codec_name\":\"h264\",\"width\":1920,\"height\":1080,"
+            + "\"avg_frame_rate\":\"30000/1001\",\"pix_fmt\":\"yuv420p\"}";
+
+    @Test
+    void readsAFrameRateGivenAsARatio() {
+        var video = ProbeReport.parse(report(MP4, H264)).video().orElseThrow();
+
+        assertThat(video.frameRate()).isEqualTo(30000 / 1001.0);
+    }
+
+    @Test
+    void fallsBackToTheBaseFrameRateWhenTheAverageIsUnknown() {
+        var stream = "{\"codec_type\":\"video\",\"codec_name\":\"vp9\",\"width\":640,\"height\":360,"
+                + "\"avg_frame_rate\":\"0/0\",\"r_frame_rate\":\"24/1\"}";
+
+        assertThat(ProbeReport.parse(report(MP4, stream)).video().orElseThrow().frameRate()).isEqualTo(24.0);
+    }
+
+    @Test
+    void legacyRotateTagCountsWhenThereIsNoDisplayMatrix() {
+        var stream = "{\"codec_type\":\"video\",\"codec_name\":\"h264\",\"width\":1920,\"height\":1080,\"tags\":{\"rotate\":\"90\"}}";
+
+        assertThat(ProbeReport.parse(report(MP4, stream)).video().orElseThrow().rotation()).isEqualTo(90);
+    }
+
+    @Test
+    void displayMatrixWinsOverTheRotateTag() {
+        var stream = "{\"codec_type\":\"video\",\"codec_name\":\"h264\",\"width\":1920,\"height\":1080,\"tags\":{\"rotate\":\"90\"},"
+                + "\"side_data_list\":[{\"side_data_type\":\"Display Matrix\",\"rotation\":180}]}";
+
+        assertThat(ProbeReport.parse(report(MP4, stream)).video().orElseThrow().rotation()).isEqualTo(180);
+    }
+
+    @Test
+    void durationFromTheStreamWhenTheContainerHasNone() {
+        var stream = "{\"codec_type\":\"video\",\"codec_name\":\"h264\",\"width\":640,\"height\":360,\"duration\":\"3.5\"}";
+
+        assertThat(ProbeReport.parse(report("{\"format_name\":\"matroska,webm\"}", stream)).durationSeconds()).isEqualTo(3.5);
+    }
+
+    @Test
+    void noDurationIsNotAVideo() {
+        assertThatThrownBy(() -> ProbeReport.parse(report("{\"format_name\":\"h264\",\"duration\":\"N/A\"}", H264)))
+                .isInstanceOf(UnsupportedMediaException.class).hasMessage("not a video: ffprobe found no duration");
+    }
+
+    @Test
+    void albumArtIsNotAVideo() {
+        var cover = "{\"codec_type\":\"video\",\"codec_name\":\"mjpeg\",\"width\":500,\"height\":500,\"disposition\":{\"attached_pic\":1}}";
+        var mp3 = "{\"codec_type\":\"audio\",\"codec_name\":\"mp3\",\"channels\":2,\"sample_rate\":\"44100\"}";
+
+        assertThatThrownBy(() -> ProbeReport.parse(report("{\"format_name\":\"mp3\",\"duration\":\"200\"}", mp3, cover)))
+                .isInstanceOf(UnsupportedMediaException.class).hasMessageContaining("cover art");
+    }
+
+    @Test
+    void motionJpegWithManyFramesIsAVideo() {
+        var stream = "{\"codec_type\":\"video\",\"codec_name\":\"mjpeg\",\"width\":640,\"height\":480,\"nb_frames\":\"300\"}";
+
+        assertThat(ProbeReport.parse(report("{\"format_name\":\"avi\",\"duration\":\"10\"}", stream)).video()).isPresent();
+    }
+
+    @Test
+    void aSingleJpegFrameIsAStillImage() {
+        var stream = "{\"codec_type\":\"video\",\"codec_name\":\"mjpeg\",\"width\":640,\"height\":480,\"nb_frames\":\"1\"}";
+
+        assertThatThrownBy(() -> ProbeReport.parse(report("{\"format_name\":\"mov,mp4,m4a,3gp,3g2,mj2\",\"duration\":\"0.04\"}", stream)))
+                .hasMessage("not a video: it is a still image (mjpeg)");
+    }
+
+    @Test
+    void noPictureSizeIsNotAVideo() {
+        var stream = "{\"codec_type\":\"video\",\"codec_name\":\"h264\",\"width\":0,\"height\":0}";
+
+        assertThatThrownBy(() -> ProbeReport.parse(report(MP4, stream))).hasMessageContaining("no picture size");
+    }
+
+    @Test
+    void somethingElseThanJsonMayBeTransient() {
+        assertThatThrownBy(() -> ProbeReport.parse("ffprobe version 5.1")).isExactlyInstanceOf(MediaToolException.class);
+    }
+}
