@@ -76,7 +76,9 @@ public final class VideoSetup {
 
     /** ffmpeg and ffprobe as the environment names them; a missing binary fails here, at init, with what to set. */
     public VideoEncoder encoder() {
-        return new VideoEncoder(MediaTools.from(environment));
+        var encoder = new VideoEncoder(MediaTools.from(environment));
+        encoder.checkTools(clock.instant().plusSeconds(10));
+        return encoder;
     }
 
     private VideoCompletion completion() {

@@ -12,6 +12,7 @@ import dev.offstage.shared.json.Json;
 import dev.offstage.testing.Emulators;
 import dev.offstage.testing.TestContext;
 import dev.offstage.video.notify.VideoNotifications;
+import dev.offstage.video.segments.VideoQueue;
 import dev.offstage.video.storage.VideoFiles;
 import dev.offstage.video.store.VideoStore;
 import java.io.IOException;
@@ -96,6 +97,11 @@ public final class VideoStack extends ProvisionedStack {
     /** The notifications queue, as the functions send to it. */
     public VideoNotifications notifications() {
         return new VideoNotifications(aws.sqs(), queueUrl(NOTIFICATIONS_QUEUE));
+    }
+
+    /** A queue of the stack, as the video functions send to it. */
+    public VideoQueue videoQueue(String queueLogicalId) {
+        return new VideoQueue(aws.sqs(), queueUrl(queueLogicalId));
     }
 
     /** Uploads a file to the uploads bucket, as a user would, and returns the S3 event S3 sends for it. */

@@ -9,6 +9,7 @@ import dev.offstage.testing.Emulators;
 import dev.offstage.testing.EmulatorsExtension;
 import dev.offstage.video.storage.VideoFiles;
 import dev.offstage.video.store.Upload;
+import dev.offstage.video.transcode.VideoTranscoder;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,16 +59,9 @@ class VideoStackTest {
         return names;
     }
 
-    /**
-     * The sample upload as the transcoder must read it: the key URL-decoded, and an empty version
-     * id as none — the Lambda runtime's serializer gives {@code ""} for an event without one.
-     */
+    /** The sample upload as the transcoder reads it. */
     private static Upload sampleUpload() {
-        var record = VideoStack.s3(VideoStack.S3_UPLOAD).getRecords().getFirst().getS3();
-        return new Upload(record.getBucket().getName(), URLDecoder.decode(record.getObject().getKey(), StandardCharsets.UTF_8),
-                Optional.ofNullable(record.getObject().getVersionId()).filter(version -> !version.isEmpty()),
-                record.getObject().getSequencer(),
-                record.getObject().getSizeAsLong(), record.getObject().geteTag());
+        return VideoTranscoder.upload(VideoStack.s3(VideoStack.S3_UPLOAD).getRecords().getFirst());
     }
 
     @Test

@@ -209,7 +209,13 @@ public final class VideoTranscoder {
         return message.length() <= 300 ? message : message.substring(0, 300) + "…";
     }
 
-    static Upload upload(S3EventNotificationRecord record) {
+    /**
+     * The upload an S3 event record names: the key URL-decoded (S3 writes it form-encoded), an
+     * empty version id (what the Lambda runtime's serializer gives for none) as none.
+     *
+     * @throws IllegalArgumentException when the record is not an object-created notification
+     */
+    public static Upload upload(S3EventNotificationRecord record) {
         var s3 = record == null ? null : record.getS3();
         if (s3 == null || s3.getBucket() == null || s3.getObject() == null || s3.getBucket().getName() == null
                 || s3.getObject().getKey() == null) {
