@@ -9,6 +9,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,16 +61,18 @@ final class ExecutionEnvironment implements AutoCloseable {
 
     private final FunctionSpec function;
     private final Process process;
+    private final Path temporaryDirectory;
     private final RuntimeApiServer server;
     private final FunctionOutput output;
     private final Thread outputPump;
     private final Instant launchedAt;
     private volatile boolean killed;
 
-    private ExecutionEnvironment(FunctionSpec function, Process process, RuntimeApiServer server, FunctionOutput output,
-            Instant launchedAt) {
+    private ExecutionEnvironment(FunctionSpec function, Process process, Path temporaryDirectory, RuntimeApiServer server,
+            FunctionOutput output, Instant launchedAt) {
         this.function = function;
         this.process = process;
+        this.temporaryDirectory = temporaryDirectory;
         this.server = server;
         this.output = output;
         this.launchedAt = launchedAt;
@@ -82,9 +85,19 @@ final class ExecutionEnvironment implements AutoCloseable {
      * Starts the process: this JVM's {@code java} with Lambda's JVM options, the runtime's jars
      * then the function's code on the class path, in the function's task root, with exactly
      * {@code variables} plus {@code AWS_LAMBDA_RUNTIME_API} as its environment.
+     *
+     * <p>Each environment has its own /tmp in Lambda: here a private directory, removed with the
+     * environment, that {@code java.io.tmpdir} and {@code TMPDIR} name — so two environments of
+     * one function never see each other's scratch files (code that hard-codes {@code /tmp} still shares it).
      */
     static ExecutionEnvironment launch(FunctionSpec function, FunctionCode code, LambdaJavaRuntime runtime,
             Map<String, String> variables, PrintStream jsonOutput) {
+        Path temporaryDirectory;
+        try {
+            temporaryDirectory = Files.createTempDirectory("offstage-" + function.logicalId() + "-tmp-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a /tmp for an execution environment of " + function.logicalId(), e);
+        }
         var server = RuntimeApiServer.start();
         try {
             var classpath = new ArrayList<Path>(runtime.classpath());
@@ -92,6 +105,7 @@ final class ExecutionEnvironment implements AutoCloseable {
             var command = new ArrayList<String>();
             command.add(runtime.java().toString());
             command.addAll(jvmOptions(function, runtime));
+            command.add("-Djava.io.tmpdir=" + temporaryDirectory);
             command.add("-cp");
             command.add(classpath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
             command.add(Bootstrap.class.getName());
@@ -102,17 +116,20 @@ final class ExecutionEnvironment implements AutoCloseable {
             builder.environment().clear();
             builder.environment().putAll(variables);
             builder.environment().put("AWS_LAMBDA_RUNTIME_API", server.address());
+            builder.environment().put("TMPDIR", temporaryDirectory.toString());
             var launchedAt = Instant.now();
             var process = builder.start();
             LOG.debug("Started an execution environment for {} (pid {}, Runtime API {})",
                     function.logicalId(), process.pid(), server.address());
-            return new ExecutionEnvironment(function, process, server,
+            return new ExecutionEnvironment(function, process, temporaryDirectory, server,
                     new FunctionOutput(function.logicalId(), jsonOutput), launchedAt);
         } catch (IOException e) {
             server.close();
+            deleteTree(temporaryDirectory);
             throw new UncheckedIOException("Cannot start an execution environment for " + function.logicalId(), e);
         } catch (RuntimeException e) {
             server.close();
+            deleteTree(temporaryDirectory);
             throw e;
         }
     }
@@ -273,6 +290,22 @@ final class ExecutionEnvironment implements AutoCloseable {
                     EXIT_WAIT);
         } finally {
             server.close();
+            deleteTree(temporaryDirectory);
+        }
+    }
+
+    /** This environment's /tmp. */
+    Path temporaryDirectory() {
+        return temporaryDirectory;
+    }
+
+    private static void deleteTree(Path directory) {
+        try (var paths = Files.walk(directory)) {
+            for (var path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("Could not remove {}: {}", directory, e.toString());
         }
     }
 

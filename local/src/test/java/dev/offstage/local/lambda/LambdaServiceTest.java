@@ -120,10 +120,31 @@ class LambdaServiceTest {
                 "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_EXECUTION_ENV",
                 "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
                 "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_LAMBDA_LOG_FORMAT",
-                "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "_HANDLER", "TZ", "LANG", "PATH"));
+                "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "_HANDLER", "TZ", "LANG", "PATH", "TMPDIR"));
         assertThat(answer.path("workingDirectory").asText()).endsWith("fixture-function/target/classes");
         // 85% of 256 MB, as Lambda sizes the heap.
         assertThat(answer.path("maxHeapMb").asLong()).isBetween(180L, 218L);
+    }
+
+    @Test
+    void eachEnvironmentHasItsOwnTmpRemovedWithIt() throws Exception {
+        var echo = Json.tree(lambda.invoke("Echo", json("{}")).payloadText());
+        var warm = Json.tree(lambda.invoke("WarmEcho", json("{}")).payloadText());
+
+        var tmp = Path.of(echo.path("tmpdir").asText());
+        assertThat(echo.path("variables").path("TMPDIR").asText()).isEqualTo(tmp.toString());
+        assertThat(tmp).isDirectory().isNotEqualTo(Path.of(System.getProperty("java.io.tmpdir")));
+        assertThat(Path.of(warm.path("tmpdir").asText())).as("another environment's /tmp").isNotEqualTo(tmp).isDirectory();
+
+        // An environment's /tmp goes with it: the next one starts empty, as in Lambda.
+        var code = FixtureFunctions.codeModule(Files.createDirectories(directory.resolve("own")));
+        try (var own = LambdaService.create(FixtureFunctions.application(function(code, "Own", "EchoHandler")),
+                FixtureFunctions.platformEnvironment(), LambdaSettings.defaults())) {
+            var ownTmp = Path.of(Json.tree(own.invoke("Own", json("{}")).payloadText()).path("tmpdir").asText());
+            assertThat(ownTmp).isDirectory();
+            own.close();
+            assertThat(ownTmp).doesNotExist();
+        }
     }
 
     @Test

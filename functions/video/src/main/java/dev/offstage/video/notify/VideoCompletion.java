@@ -20,6 +20,8 @@ public final class VideoCompletion {
     private static final Logger LOG = LoggerFactory.getLogger(VideoCompletion.class);
 
     private static final Pattern URL = Pattern.compile("(?i)\\b(?:https?|s3)://\\S+");
+    /** How ffmpeg prefixes a message about its input: {@code <url>: Invalid data found ...}. */
+    private static final Pattern URL_PREFIX = Pattern.compile("(?i)\\b(?:https?|s3)://\\S+?:(?=\\s|$)\\s*");
 
     private final VideoStore store;
     private final VideoNotifications notifications;
@@ -66,7 +68,8 @@ public final class VideoCompletion {
      * presigned URL whose signature must not reach the table, the notice or the log), at most 500 characters.
      */
     static String readable(String reason) {
-        var text = URL.matcher(reason == null || reason.isBlank() ? "unknown error" : reason).replaceAll("<url>")
+        var text = URL.matcher(URL_PREFIX.matcher(reason == null || reason.isBlank() ? "unknown error" : reason).replaceAll(""))
+                .replaceAll("<url>")
                 .replaceAll("\\s+", " ").strip();
         return text.length() <= 500 ? text : text.substring(0, 500) + "…";
     }

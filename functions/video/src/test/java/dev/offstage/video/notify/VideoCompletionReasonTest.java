@@ -13,7 +13,9 @@ class VideoCompletionReasonTest {
                 + "Server returned 5XX Server Error reply");
 
         assertThat(reason).doesNotContain("X-Amz-Signature").doesNotContain("https://")
-                .isEqualTo("could not be processed in 3 attempts: ffprobe could not read <url> Server returned 5XX Server Error reply");
+                .isEqualTo("could not be processed in 3 attempts: ffprobe could not read Server returned 5XX Server Error reply");
+        assertThat(VideoCompletion.readable("not a video: ffprobe could not read it (http://127.0.0.1:9/b/k.mp4?X-Amz-Signature=1 Invalid data)"))
+                .isEqualTo("not a video: ffprobe could not read it (<url> Invalid data)");
     }
 
     @Test
