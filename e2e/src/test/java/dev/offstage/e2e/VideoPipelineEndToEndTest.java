@@ -197,7 +197,7 @@ class VideoPipelineEndToEndTest {
         assertThat(awaitNotice("uploads/nothing.mp4").reason()).hasValueSatisfying(reason -> assertThat(reason).contains("empty"));
         awaitAsyncIdle();
         assertThat(runtime.pendingAsyncEvents()).isZero();
-        var failures = runtime.endpoints().queues().get("VideoTranscodeFailuresQueue");
+        var failures = runtime.endpoints().queues().get("VideoFailuresQueue");
         assertThat(aws.sqs().receiveMessage(receive -> receive.queueUrl(failures).waitTimeSeconds(1)).messages())
                 .as("nothing retried into the on-failure destination").isEmpty();
     }

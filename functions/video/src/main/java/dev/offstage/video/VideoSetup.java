@@ -3,6 +3,7 @@ package dev.offstage.video;
 import dev.offstage.shared.aws.AwsClients;
 import dev.offstage.shared.batch.BatchConfig;
 import dev.offstage.shared.config.Environment;
+import dev.offstage.video.failures.FailureRecorder;
 import dev.offstage.video.media.MediaTools;
 import dev.offstage.video.media.VideoEncoder;
 import dev.offstage.video.notify.VideoCompletion;
@@ -64,6 +65,11 @@ public final class VideoSetup {
     /** The assembly queue's consumer. */
     public Assembler assembler() {
         return new Assembler(config, store(), files(), encoder(), completion(), BatchConfig.from(environment), workRoot(), clock);
+    }
+
+    /** The failures queue's consumer. */
+    public FailureRecorder failureRecorder() {
+        return new FailureRecorder(store(), completion(), BatchConfig.from(environment));
     }
 
     public VideoStore store() {

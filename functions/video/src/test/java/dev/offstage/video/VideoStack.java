@@ -48,7 +48,8 @@ public final class VideoStack extends ProvisionedStack {
     public static final String SEGMENTS_QUEUE = "VideoSegmentsQueue";
     public static final String ASSEMBLY_QUEUE = "VideoAssemblyQueue";
     public static final String NOTIFICATIONS_QUEUE = "VideoNotificationsQueue";
-    public static final String TRANSCODE_FAILURES_QUEUE = "VideoTranscodeFailuresQueue";
+    public static final String FAILURES_QUEUE = "VideoFailuresQueue";
+    public static final String FAILURE_RECORDER = "VideoFailureRecorderFunction";
 
     /** An S3 {@code ObjectCreated:Put} event for the uploads bucket of a stack deployed as {@code offstage}. */
     public static final String S3_UPLOAD = "events/video-s3-upload.json";
@@ -117,6 +118,11 @@ public final class VideoStack extends ProvisionedStack {
      * is a new upload, and handing the same event over twice is S3's duplicate delivery.
      */
     public S3Event uploaded(String key) {
+        return s3Event(uploadedJson(key));
+    }
+
+    /** {@link #uploaded} as the JSON S3 sends (what Lambda's invocation record carries as {@code requestPayload}). */
+    public String uploadedJson(String key) {
         var bucket = uploadsBucket();
         var head = aws.s3().headObject(request -> request.bucket(bucket).key(key));
         ObjectNode event;
@@ -139,7 +145,12 @@ public final class VideoStack extends ProvisionedStack {
             object.put("versionId", head.versionId());
         }
         object.put("sequencer", "%018X".formatted(SEQUENCER.incrementAndGet()));
-        return S3Events.SERIALIZER.fromJson(Json.write(event));
+        return Json.write(event);
+    }
+
+    /** An S3 event's JSON read with the Lambda runtime's own serializer. */
+    public static S3Event s3Event(String json) {
+        return S3Events.SERIALIZER.fromJson(json);
     }
 
     /** A sample event of {@code events/}, read with the Lambda runtime's serializers. */

@@ -75,6 +75,7 @@ class VideoStackTest {
                 "VIDEO_MAX_RECEIVES");
         assertThat(ownVariables(VideoStack.ASSEMBLER)).containsExactlyInAnyOrder("VIDEOS_TABLE", "VIDEO_OUTPUTS_BUCKET",
                 "VIDEO_NOTIFICATIONS_QUEUE_URL", "VIDEO_FFMPEG", "VIDEO_FFPROBE", "VIDEO_MAX_RECEIVES");
+        assertThat(ownVariables(VideoStack.FAILURE_RECORDER)).containsExactlyInAnyOrder("VIDEOS_TABLE", "VIDEO_NOTIFICATIONS_QUEUE_URL");
     }
 
     @Test
@@ -107,12 +108,12 @@ class VideoStackTest {
     @Test
     void layerParameterPointsTheFunctionsAtTheLayersTools(Emulators emulators) {
         try (var withLayer = new VideoStack(emulators, Map.of("FfmpegLayerArn", "arn:aws:lambda:us-east-1:123456789012:layer:ffmpeg:3",
-                "VideoMaxReceiveCount", "5"))) {
+                "VideoMaxReceiveCount", "7"))) {
             for (var function : List.of(VideoStack.TRANSCODER, VideoStack.SEGMENT_WORKER, VideoStack.ASSEMBLER)) {
                 assertThat(withLayer.environment(function).require("VIDEO_FFMPEG")).isEqualTo("/opt/bin/ffmpeg");
                 assertThat(withLayer.environment(function).require("VIDEO_FFPROBE")).isEqualTo("/opt/bin/ffprobe");
             }
-            assertThat(withLayer.environment(VideoStack.SEGMENT_WORKER).require("VIDEO_MAX_RECEIVES")).isEqualTo("5");
+            assertThat(withLayer.environment(VideoStack.SEGMENT_WORKER).require("VIDEO_MAX_RECEIVES")).isEqualTo("7");
         }
     }
 
@@ -126,13 +127,21 @@ class VideoStackTest {
         assertThat(queues.get(VideoStack.ASSEMBLY_QUEUE).visibilityTimeout())
                 .isGreaterThanOrEqualTo(functions.get(VideoStack.ASSEMBLER).timeout().multipliedBy(6));
         assertThat(functions.get(VideoStack.TRANSCODER).timeout()).isEqualTo(Duration.ofMinutes(15));
-        for (var queue : List.of(VideoStack.SEGMENTS_QUEUE, VideoStack.ASSEMBLY_QUEUE, VideoStack.NOTIFICATIONS_QUEUE)) {
+        for (var queue : List.of(VideoStack.SEGMENTS_QUEUE, VideoStack.ASSEMBLY_QUEUE, VideoStack.NOTIFICATIONS_QUEUE, VideoStack.FAILURES_QUEUE)) {
             assertThat(queues.get(queue).redrive()).as(queue).isPresent();
         }
+        // Work that failed every delivery goes where the failure recorder ends its video.
+        for (var queue : List.of(VideoStack.SEGMENTS_QUEUE, VideoStack.ASSEMBLY_QUEUE)) {
+            assertThat(queues.get(queue).redrive().orElseThrow().deadLetterQueueLogicalId()).as(queue).isEqualTo(VideoStack.FAILURES_QUEUE);
+            assertThat(queues.get(queue).redrive().orElseThrow().maxReceiveCount()).as(queue).isGreaterThanOrEqualTo(5);
+        }
+        assertThat(functions.get(VideoStack.FAILURE_RECORDER).events()).singleElement()
+                .isInstanceOfSatisfying(dev.offstage.local.model.EventSource.Sqs.class,
+                        sqs -> assertThat(sqs.queueLogicalId()).isEqualTo(VideoStack.FAILURES_QUEUE));
         var async = functions.get(VideoStack.TRANSCODER).async();
         assertThat(async.maximumRetryAttempts()).isEqualTo(2);
         assertThat(async.onFailure()).hasValueSatisfying(destination ->
-                assertThat(destination.logicalId()).isEqualTo(VideoStack.TRANSCODE_FAILURES_QUEUE));
+                assertThat(destination.logicalId()).isEqualTo(VideoStack.FAILURES_QUEUE));
     }
 
     @Test

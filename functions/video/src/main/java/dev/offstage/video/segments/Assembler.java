@@ -28,13 +28,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The assembly queue's consumer: stitches a segmented video. Takes the video's assembly lease
  * (one assembler at a time; a repeated message for a READY video only makes sure its notice went
- * out), encodes the source's audio once, concatenates each rendition's segments with it, uploads
- * the renditions, ends the video READY and deletes its {@code work/} prefix.
+ * out), concatenates each rendition's segments with the audio the transcoder encoded when it
+ * split the video, uploads the renditions, ends the video READY and deletes its {@code work/}
+ * prefix. It never reads the upload: a newer write of the same key cannot leak into this video.
  */
 public final class Assembler {
 
     private static final Logger LOG = LoggerFactory.getLogger(Assembler.class);
-    private static final Duration URL_SLACK = Duration.ofMinutes(5);
 
     private final VideoConfig config;
     private final VideoStore store;
@@ -83,17 +83,19 @@ public final class Assembler {
         var receives = Receives.count(sqs);
         var deadline = clock.instant().plus(remaining).minus(config.safetyMargin());
         try (var work = WorkDirectory.fresh(workRoot)) {
+            // The audio was encoded once when the video was split, from the upload the event named.
             Optional<Path> audio = Optional.empty();
             if (record.metadata().map(MediaInfo::hasAudio).orElse(false)) {
-                var source = files.presignedGet(record.upload(), remaining.plus(URL_SLACK));
-                audio = Optional.of(encoder.encodeAudio(source, message.renditions().getFirst().audioKbps(),
-                        work.path().resolve("audio.m4a"), deadline));
+                var file = work.path().resolve("audio.m4a");
+                files.download(VideoFiles.audioKey(videoId), file);
+                audio = Optional.of(file);
             }
             var stored = new ArrayList<StoredRendition>();
             for (var rendition : message.renditions()) {
                 var directory = work.directory(rendition.name());
                 var pieces = new ArrayList<Path>();
                 for (var index = 0; index < record.segmentCount(); index++) {
+                    VideoTranscoder.requireTime(clock, deadline, "download the segments of " + rendition.name());
                     var piece = directory.resolve("%05d.mp4".formatted(index));
                     files.download(VideoFiles.encodedSegmentKey(videoId, rendition.name(), index), piece);
                     pieces.add(piece);
@@ -101,6 +103,7 @@ public final class Assembler {
                 var stitched = encoder.concat(pieces, audio, rendition, work.path().resolve(rendition.fileName()), deadline);
                 var key = VideoFiles.renditionKey(videoId, rendition);
                 stored.add(VideoTranscoder.storedRendition(key, stitched));
+                VideoTranscoder.requireTime(clock, deadline, "upload " + key);
                 files.put(key, stitched.file(), "video/mp4");
                 WorkDirectory.delete(stitched.file());
                 WorkDirectory.delete(directory);

@@ -107,6 +107,7 @@ public final class SegmentWorker {
             files.download(message.sourceKey(), source);
             var encoded = encoder.transcodeSegment(source, message.rotation(), message.renditions(), work.directory("encoded"), deadline);
             for (var file : encoded) {
+                VideoTranscoder.requireTime(clock, deadline, "upload segment " + message.index());
                 files.put(VideoFiles.encodedSegmentKey(message.videoId(), file.rendition().name(), message.index()), file.file(), "video/mp4");
             }
         }

@@ -14,9 +14,12 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
@@ -88,6 +91,27 @@ public final class VideoFiles {
                     get.bucket(upload.bucket()).key(upload.key());
                     upload.versionId().ifPresent(get::versionId);
                 })).url().toString();
+    }
+
+    /**
+     * The upload's entity tag as the bucket holds it now (of its version, when it has one), without
+     * quotes; empty when it is gone. Needs {@code s3:GetObject} on the upload.
+     */
+    public Optional<String> currentETag(Upload upload) {
+        try {
+            var head = s3.headObject(request -> {
+                request.bucket(upload.bucket()).key(upload.key());
+                upload.versionId().ifPresent(request::versionId);
+            });
+            return Optional.ofNullable(head.eTag()).map(tag -> tag.replace("\"", ""));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     /** A presigned GET of an object in the outputs bucket. */
@@ -217,6 +241,11 @@ public final class VideoFiles {
     /** {@code work/<id>/}: everything temporary of one video. */
     public static String workPrefix(String videoId) {
         return "work/" + videoId + "/";
+    }
+
+    /** {@code work/<id>/audio.m4a}: a segmented video's audio, encoded once while it is split. */
+    public static String audioKey(String videoId) {
+        return workPrefix(videoId) + "audio.m4a";
     }
 
     /** {@code work/<id>/source/00003.mkv}: a piece of the upload, cut at keyframes. */

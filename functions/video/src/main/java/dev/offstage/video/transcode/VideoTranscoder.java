@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotificatio
 import dev.offstage.shared.logging.LambdaLogging;
 import dev.offstage.video.VideoConfig;
 import dev.offstage.video.media.EncodedFile;
+import dev.offstage.video.media.MediaDeadlineException;
 import dev.offstage.video.media.MediaInfo;
 import dev.offstage.video.media.Rendition;
 import dev.offstage.video.media.UnsupportedMediaException;
@@ -130,6 +131,7 @@ public final class VideoTranscoder {
         }
         var remaining = Duration.ofMillis(context.getRemainingTimeInMillis());
         var deadline = clock.instant().plus(remaining).minus(config.safetyMargin());
+        checkStillThere(upload);
         var source = files.presignedGet(upload, remaining.plus(URL_SLACK));
         var info = encoder.probe(source, deadline);
         store.recordMetadata(videoId, info);
@@ -141,25 +143,37 @@ public final class VideoTranscoder {
         var renditions = config.ladder().plan(video);
         try (var work = WorkDirectory.fresh(workRoot)) {
             var poster = encoder.poster(source, info, renditions.getFirst(), work.path().resolve("poster.jpg"), deadline);
-            files.put(VideoFiles.posterKey(videoId), poster, "image/jpeg");
+            put(VideoFiles.posterKey(videoId), poster, "image/jpeg", deadline);
             if (config.segmented(info.durationSeconds())) {
-                split(videoId, source, video, renditions, work, deadline);
+                split(videoId, source, info, renditions, work, deadline);
             } else {
                 var encoded = encoder.transcode(source, info, renditions, work.directory("renditions"), deadline);
                 var stored = new ArrayList<StoredRendition>();
                 for (var file : encoded) {
-                    stored.add(store(videoId, file));
+                    stored.add(storedRendition(VideoFiles.renditionKey(videoId, file.rendition()), file));
+                    put(VideoFiles.renditionKey(videoId, file.rendition()), file.file(), "video/mp4", deadline);
+                    WorkDirectory.delete(file.file());
                 }
                 completion.ready(videoId, stored, VideoFiles.posterKey(videoId));
             }
         }
     }
 
-    /** Cuts the video at keyframes, puts the pieces in the outputs bucket and queues one message per piece. */
-    private void split(String videoId, String source, MediaInfo.Video video, List<Rendition> renditions, WorkDirectory work, Instant deadline) {
+    /**
+     * Cuts the video at keyframes, puts the pieces (and the audio, encoded once, here: the upload is
+     * read only while it is known to be the one the event named) in the outputs bucket and queues
+     * one message per piece.
+     */
+    private void split(String videoId, String source, MediaInfo info, List<Rendition> renditions, WorkDirectory work, Instant deadline) {
+        var video = info.video().orElseThrow();
+        if (info.hasAudio()) {
+            var audio = encoder.encodeAudio(source, renditions.getFirst().audioKbps(), work.path().resolve("audio.m4a"), deadline);
+            put(VideoFiles.audioKey(videoId), audio, "audio/mp4", deadline);
+            WorkDirectory.delete(audio);
+        }
         var pieces = encoder.split(source, config.segmentLength(), work.directory("segments"), deadline);
         for (var index = 0; index < pieces.size(); index++) {
-            files.put(VideoFiles.sourceSegmentKey(videoId, index), pieces.get(index), "video/x-matroska");
+            put(VideoFiles.sourceSegmentKey(videoId, index), pieces.get(index), "video/x-matroska", deadline);
             WorkDirectory.delete(pieces.get(index));
         }
         store.planSegments(videoId, pieces.size());
@@ -172,13 +186,39 @@ public final class VideoTranscoder {
                 .log("Video {} split into {} segments for the segment workers", videoId, count);
     }
 
-    /** Streams an encoded rendition to the outputs bucket and deletes it from /tmp. */
-    StoredRendition store(String videoId, EncodedFile encoded) {
-        var key = VideoFiles.renditionKey(videoId, encoded.rendition());
-        var stored = storedRendition(key, encoded);
-        files.put(key, encoded.file(), "video/mp4");
-        WorkDirectory.delete(encoded.file());
-        return stored;
+    /**
+     * Streams a file to the outputs bucket — unless the deadline passed: then there is no time to
+     * be sure of finishing, and failing now (retryable) leaves the rest of the safety margin to
+     * record the attempt.
+     */
+    private void put(String key, Path file, String contentType, Instant deadline) {
+        requireTime(clock, deadline, "upload " + key);
+        files.put(key, file, contentType);
+    }
+
+    /**
+     * Fails (retryably) when the deadline has passed: what was about to start could not finish
+     * before Lambda ends the invocation.
+     */
+    public static void requireTime(Clock clock, Instant deadline, String what) {
+        if (!clock.instant().isBefore(deadline)) {
+            throw new MediaDeadlineException("no time left to " + what + " before the invocation's deadline");
+        }
+    }
+
+    /**
+     * The object must still be the one the event announced: a newer write of the key is its own
+     * event and video, and reading it here would give this video the other one's content.
+     */
+    private void checkStillThere(Upload upload) {
+        var current = files.currentETag(upload);
+        if (current.isEmpty()) {
+            throw new UnsupportedMediaException("the upload was deleted before it was processed");
+        }
+        if (upload.eTag() != null && !upload.eTag().isBlank() && !current.get().equals(upload.eTag())) {
+            throw new UnsupportedMediaException("the upload was replaced before it was processed (the newer upload is "
+                    + "processed as a video of its own)");
+        }
     }
 
     /** What is recorded of a rendition: what ffprobe measured of the file. */
