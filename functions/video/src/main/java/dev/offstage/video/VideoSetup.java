@@ -3,6 +3,8 @@ package dev.offstage.video;
 import dev.offstage.shared.aws.AwsClients;
 import dev.offstage.shared.batch.BatchConfig;
 import dev.offstage.shared.config.Environment;
+import dev.offstage.shared.metrics.Metrics;
+import dev.offstage.shared.metrics.MetricsConfig;
 import dev.offstage.video.failures.FailureRecorder;
 import dev.offstage.video.media.MediaTools;
 import dev.offstage.video.media.VideoEncoder;
@@ -29,17 +31,23 @@ public final class VideoSetup {
     public static final String ASSEMBLY_QUEUE_URL = "VIDEO_ASSEMBLY_QUEUE_URL";
     /** Where invocations keep their scratch files: {@code <java.io.tmpdir>/offstage-video} by default (/tmp in Lambda). */
     public static final String WORK_DIRECTORY = "VIDEO_WORK_DIRECTORY";
+    /** The {@code Service} dimension of the pipeline's metrics. */
+    public static final String METRICS_SERVICE = "video";
 
     private final Environment environment;
     private final VideoConfig config;
     private final AwsClients aws;
     private final Clock clock;
+    private final Metrics metrics;
 
     public VideoSetup(Environment environment, AwsClients aws, Clock clock) {
         this.environment = environment;
         this.config = VideoConfig.from(environment);
         this.aws = aws;
         this.clock = clock;
+        // One series for the pipeline, whichever of its functions ends a video.
+        this.metrics = Metrics.from(new MetricsConfig(environment.get(MetricsConfig.NAMESPACE_VARIABLE, MetricsConfig.DEFAULT_NAMESPACE),
+                METRICS_SERVICE));
     }
 
     /** For handlers: the process environment and the toolkit's clients. */
@@ -88,7 +96,8 @@ public final class VideoSetup {
     }
 
     private VideoCompletion completion() {
-        return new VideoCompletion(store(), new VideoNotifications(aws.sqs(), environment.require(VideoNotifications.QUEUE_URL_VARIABLE)));
+        return new VideoCompletion(store(), new VideoNotifications(aws.sqs(), environment.require(VideoNotifications.QUEUE_URL_VARIABLE)),
+                metrics);
     }
 
     private VideoQueue queue(String variable) {

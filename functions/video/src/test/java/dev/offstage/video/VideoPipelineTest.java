@@ -145,6 +145,31 @@ class VideoPipelineTest {
     }
 
     @Test
+    void everyEndedVideoIsCountedInTheMetrics() {
+        var lines = new java.io.ByteArrayOutputStream();
+        var original = System.out;
+        System.setOut(new java.io.PrintStream(lines, true, java.nio.charset.StandardCharsets.UTF_8));
+        String ready;
+        String failed;
+        try {
+            ready = videoId(transcode("uploads/counted.mp4", TestVideos.veryShort()));
+            failed = videoId(transcode("uploads/counted-notes.mp4", TestVideos.text()));
+        } finally {
+            System.setOut(original);
+        }
+
+        var emf = lines.toString(java.nio.charset.StandardCharsets.UTF_8).lines().filter(line -> line.contains("\"_aws\"")).map(Json::tree).toList();
+        assertThat(emf).anySatisfy(line -> {
+            assertThat(line.path("Service").asText()).isEqualTo(VideoSetup.METRICS_SERVICE);
+            assertThat(line.path("VideosReady").asDouble()).isEqualTo(1.0);
+            assertThat(line.path("VideoProcessingSeconds").asDouble()).isGreaterThanOrEqualTo(0.0);
+        });
+        assertThat(emf).anySatisfy(line -> assertThat(line.path("VideosFailed").asDouble()).isEqualTo(1.0));
+        assertThat(record(ready).status()).isEqualTo(VideoStatus.READY);
+        assertThat(record(failed).status()).isEqualTo(VideoStatus.FAILED);
+    }
+
+    @Test
     void portraitStaysPortraitWithoutRotationMetadata() throws Exception {
         var videoId = videoId(transcode("uploads/portrait phone clip.mp4", TestVideos.portrait()));
 

@@ -4,6 +4,9 @@ import dev.offstage.video.store.StoredRendition;
 import dev.offstage.video.store.VideoRecord;
 import dev.offstage.video.store.VideoStatus;
 import dev.offstage.video.store.VideoStore;
+import dev.offstage.shared.metrics.Metrics;
+import dev.offstage.shared.metrics.Unit;
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -25,16 +28,24 @@ public final class VideoCompletion {
 
     private final VideoStore store;
     private final VideoNotifications notifications;
+    private final Metrics metrics;
 
-    public VideoCompletion(VideoStore store, VideoNotifications notifications) {
+    /**
+     * @param metrics where {@code VideosReady}, {@code VideosFailed} and {@code VideoProcessingSeconds}
+     *                (upload to READY) go, as EMF lines: the pipeline's alarms and dashboard read them
+     */
+    public VideoCompletion(VideoStore store, VideoNotifications notifications, Metrics metrics) {
         this.store = store;
         this.notifications = notifications;
+        this.metrics = metrics;
     }
 
     /** PROCESSING → READY and the notice. Returns false when the video had already ended (nothing changed). */
     public boolean ready(String videoId, List<StoredRendition> renditions, String posterKey) {
         var ended = store.finishReady(videoId, renditions, posterKey);
         if (ended) {
+            store.get(videoId).ifPresent(video -> count("VideosReady",
+                    Duration.between(video.created(), video.updated()).toMillis() / 1000.0));
             LOG.atInfo().addKeyValue("video_id", videoId).addKeyValue("status", VideoStatus.READY)
                     .addKeyValue("renditions", renditions.stream().map(StoredRendition::name).toList())
                     .log("Video {} is READY", videoId);
@@ -48,11 +59,21 @@ public final class VideoCompletion {
         reason = readable(reason);
         var ended = store.finishFailed(videoId, reason);
         if (ended) {
+            count("VideosFailed", -1);
             LOG.atWarn().addKeyValue("video_id", videoId).addKeyValue("status", VideoStatus.FAILED).addKeyValue("reason", reason)
                     .log("Video {} FAILED: {}", videoId, reason);
         }
         announce(videoId);
         return ended;
+    }
+
+    /** One count (and, for READY, the time from upload to READY), written at once: one video per line. */
+    private void count(String metric, double processingSeconds) {
+        metrics.put(metric, 1, Unit.COUNT);
+        if (processingSeconds >= 0) {
+            metrics.put("VideoProcessingSeconds", processingSeconds, Unit.SECONDS);
+        }
+        metrics.flush();
     }
 
     /** Sends the notice of a final video that has none yet (after a crash between storing and sending). */
