@@ -105,7 +105,8 @@ public final class LocalRuntime implements AutoCloseable {
                     HttpApiServer.Options.apiGateway().withApiId(naming.apiId("ServerlessHttpApi")), httpListener);
             started.remove(httpListener);   // the server owns the port now
             started.push(http);
-            var sqs = SqsPoller.start(application, lambda, aws.sqs());
+            var sqs = SqsPoller.start(application, lambda, aws.sqs(),
+                    SqsPoller.Options.lambdaDefaults(options.lambdaSettings().defaultConcurrency()));
             started.push(sqs);
 
             var endpoints = LocalEndpoints.of(http.baseUri(), emulators, application, resources, naming);

@@ -71,8 +71,12 @@ public final class SqsPoller implements AutoCloseable {
      * @param defaultConcurrency concurrent batches per mapping without {@code MaximumConcurrency}
      *     (Lambda starts with five pollers)
      * @param stopTimeout how long {@link #close()} waits for the batches in flight
+     * @param functionConcurrency the environments a function without reserved concurrency gets
+     *     ({@code LambdaSettings.defaultConcurrency()}): a mapping never runs more batches at once
+     *     than its function can take, as Lambda scales its pollers down to the concurrency there
+     *     is — a batch beyond it would be throttled and wait out the visibility timeout
      */
-    public record Options(Duration longPollWait, int defaultConcurrency, Duration stopTimeout) {
+    public record Options(Duration longPollWait, int defaultConcurrency, Duration stopTimeout, int functionConcurrency) {
 
         public Options {
             Objects.requireNonNull(longPollWait, "longPollWait");
@@ -80,14 +84,19 @@ public final class SqsPoller implements AutoCloseable {
             if (longPollWait.isNegative() || longPollWait.compareTo(Duration.ofSeconds(20)) > 0) {
                 throw new IllegalArgumentException("longPollWait must be between 0 and 20 s");
             }
-            if (defaultConcurrency < 1) {
-                throw new IllegalArgumentException("defaultConcurrency must be at least 1");
+            if (defaultConcurrency < 1 || functionConcurrency < 1) {
+                throw new IllegalArgumentException("defaultConcurrency and functionConcurrency must be at least 1");
             }
         }
 
-        /** 20 s long polls, five concurrent batches per mapping, 30 s to stop. */
+        /** 20 s long polls, five concurrent batches per mapping, 30 s to stop; functions as many environments as batches. */
         public static Options lambdaDefaults() {
-            return new Options(Duration.ofSeconds(20), 5, Duration.ofSeconds(30));
+            return lambdaDefaults(Integer.MAX_VALUE);
+        }
+
+        /** {@link #lambdaDefaults()} for functions that get {@code functionConcurrency} environments each. */
+        public static Options lambdaDefaults(int functionConcurrency) {
+            return new Options(Duration.ofSeconds(20), 5, Duration.ofSeconds(30), functionConcurrency);
         }
     }
 
@@ -205,9 +214,9 @@ public final class SqsPoller implements AutoCloseable {
             this.options = options;
             this.threads = threads;
             var concurrency = source.maximumConcurrency().orElse(options.defaultConcurrency());
-            if (function.reservedConcurrency().isPresent()) {
-                concurrency = Math.min(concurrency, Math.max(1, function.reservedConcurrency().getAsInt()));
-            }
+            var available = function.reservedConcurrency().isPresent()
+                    ? function.reservedConcurrency().getAsInt() : options.functionConcurrency();
+            concurrency = Math.min(concurrency, Math.max(1, available));
             this.concurrency = concurrency;
             this.inFlight = new Semaphore(concurrency);
         }

@@ -41,7 +41,7 @@ class SqsPollerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     /** Short polls and visibility timeouts keep the retry cycle to seconds. */
-    private static final SqsPoller.Options FAST = new SqsPoller.Options(Duration.ofSeconds(1), 5, Duration.ofSeconds(5));
+    private static final SqsPoller.Options FAST = new SqsPoller.Options(Duration.ofSeconds(1), 5, Duration.ofSeconds(5), Integer.MAX_VALUE);
 
     private final SqsClient sqs;
     private final FakeInvoker invoker = new FakeInvoker();
@@ -301,6 +301,34 @@ class SqsPollerTest {
         }
         assertThat(seen).containsExactlyInAnyOrder("1", "2", "3", "4", "5", "6");
         assertThat(mostActive.get()).isEqualTo(2);
+    }
+
+    @Test
+    void batchesInFlightNeverOutnumberTheFunctionsEnvironments() throws Exception {
+        var queues = queues();
+        var active = new AtomicInteger();
+        var mostActive = new AtomicInteger();
+        var threeActive = new CountDownLatch(3);
+        invoker.on("Worker", json -> {
+            mostActive.accumulateAndGet(active.incrementAndGet(), Math::max);
+            threeActive.countDown();
+            // Holds each batch a while, so a fourth batch in flight would show.
+            threeActive.await(2, TimeUnit.SECONDS);
+            active.decrementAndGet();
+            return null;
+        });
+        send(queues.url(), "1", "2", "3", "4", "5", "6", "7", "8");
+
+        // Five pollers' worth of batches (no MaximumConcurrency), but the function gets three environments.
+        pollers.add(SqsPoller.start(mapping(queues, 1, Duration.ZERO, false, OptionalInt.empty()), invoker, sqs,
+                new SqsPoller.Options(Duration.ofSeconds(1), 5, Duration.ofSeconds(5), 3)));
+
+        var seen = new ArrayList<String>();
+        while (seen.size() < 8) {
+            seen.addAll(bodies(nextBatch(WAIT)));
+        }
+        assertThat(seen).containsExactlyInAnyOrder("1", "2", "3", "4", "5", "6", "7", "8");
+        assertThat(mostActive.get()).isEqualTo(3);
     }
 
     @Test
