@@ -12,8 +12,6 @@ import java.util.Set;
  */
 final class ProbeReport {
 
-    /** Demuxers of single pictures: ffprobe finds a "video" stream of one frame in them. */
-    private static final Set<String> IMAGE_FORMATS = Set.of("image2", "apng_pipe", "gif_pipe", "webp_pipe");
     /** Codecs of still pictures; in a real container (motion JPEG in AVI) they are video when there are many frames. */
     private static final Set<String> IMAGE_CODECS = Set.of(
             "png", "mjpeg", "jpeg2000", "bmp", "tiff", "webp", "gif", "jpegxl", "qoi", "ppm", "pgm", "pam", "heif", "avif");
@@ -79,7 +77,8 @@ final class ProbeReport {
     }
 
     private static boolean isStillImage(String container, String codec, JsonNode stream) {
-        if (IMAGE_FORMATS.contains(container) || (container.endsWith("_pipe") && IMAGE_CODECS.contains(codec))) {
+        // Demuxers of single pictures: ffprobe finds a "video" stream of one frame in them.
+        if (InputOptions.PICTURES.contains(container) || (container.endsWith("_pipe") && IMAGE_CODECS.contains(codec))) {
             return true;
         }
         long frames = stream.path("nb_frames").asLong(0);

@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * outputs carry no rotation of their own. Every output keeps the source's frames and their
  * timestamps ({@code -fps_mode passthrough}), and drops its metadata (a phone's location).
  *
+ * <p>Inputs are untrusted: each is read only over the protocol its own read needs and only by
+ * a video container's demuxer ({@link InputOptions}), so an upload that is a playlist is turned
+ * down before ffmpeg fetches anything it names.
+ *
  * <p>Thread-safe: each call runs its own processes. Calls write only the files they name.
  */
 public final class VideoEncoder {
@@ -81,7 +85,7 @@ public final class VideoEncoder {
      */
     public MediaInfo probe(String input, Instant deadline) {
         rejectEmptyFile(input);
-        var arguments = new ArrayList<String>(httpOptions(input));
+        var arguments = new ArrayList<String>(InputOptions.probe(input));
         // -i even for ffprobe: an input starting with '-' must never be read as an option.
         arguments.addAll(List.of("-show_format", "-show_streams", "-i", input));
         return ProbeReport.parse(succeed(MediaCommand.ffprobe(tools, "probe", arguments), deadline).output());
@@ -99,7 +103,7 @@ public final class VideoEncoder {
         // aside, then remuxed once without it (the remux also moves the index to the front).
         boolean remux = video.rotation() != 0;
         var arguments = new ArrayList<String>(List.of("-y", "-noautorotate"));
-        arguments.addAll(httpOptions(input));
+        arguments.addAll(InputOptions.video(input));
         arguments.addAll(List.of("-i", input, "-filter_complex", scaleGraph(video.rotation(), renditions)));
         for (int i = 0; i < renditions.size(); i++) {
             Rendition rendition = renditions.get(i);
@@ -158,7 +162,7 @@ public final class VideoEncoder {
 
     private void grabFrame(String input, int rotation, Rendition size, double seconds, Path output, Instant deadline) {
         var arguments = new ArrayList<String>(List.of("-y", "-noautorotate"));
-        arguments.addAll(httpOptions(input));
+        arguments.addAll(InputOptions.video(input));
         // -ss before -i: seeks to the keyframe before, then decodes up to the exact time.
         arguments.addAll(List.of("-ss", seconds(seconds), "-i", input, "-map", "0:v:0",
                 // out_range=full: a JPEG is full range; mjpeg takes yuvj420p (swscale warns about it, harmlessly).
@@ -180,7 +184,7 @@ public final class VideoEncoder {
         }
         segments(directory).forEach(VideoEncoder::delete);
         var arguments = new ArrayList<String>(List.of("-y"));
-        arguments.addAll(httpOptions(input));
+        arguments.addAll(InputOptions.video(input));
         // The segment muxer cuts at the first keyframe after each multiple of segment_time; each
         // segment's timestamps start again at 0, and Matroska needs no index to be written first.
         arguments.addAll(List.of("-i", input, "-map", "0:v:0", "-c", "copy", "-map_metadata", "-1",
@@ -202,8 +206,9 @@ public final class VideoEncoder {
      */
     public List<EncodedFile> transcodeSegment(Path segment, int rotation, List<Rendition> renditions, Path directory, Instant deadline) {
         requireRenditions(renditions);
-        var arguments = new ArrayList<String>(List.of("-y", "-noautorotate", "-i", segment.toString(),
-                "-filter_complex", scaleGraph(rotation, renditions)));
+        var arguments = new ArrayList<String>(List.of("-y", "-noautorotate"));
+        arguments.addAll(InputOptions.video(segment.toString()));
+        arguments.addAll(List.of("-i", segment.toString(), "-filter_complex", scaleGraph(rotation, renditions)));
         for (int i = 0; i < renditions.size(); i++) {
             arguments.addAll(List.of("-map", "[v" + i + "]", "-an"));
             arguments.addAll(videoEncoding(renditions.get(i)));
@@ -226,7 +231,7 @@ public final class VideoEncoder {
      */
     public Path encodeAudio(String input, int audioKbps, Path output, Instant deadline) {
         var arguments = new ArrayList<String>(List.of("-y"));
-        arguments.addAll(httpOptions(input));
+        arguments.addAll(InputOptions.video(input));
         arguments.addAll(List.of("-i", input, "-map", "0:a:0"));
         arguments.addAll(audioEncoding(audioKbps));
         arguments.addAll(List.of("-map_metadata", "-1", output.toString()));
@@ -250,8 +255,13 @@ public final class VideoEncoder {
         Path list = output.resolveSibling(output.getFileName() + ".segments.txt");
         try {
             Files.writeString(list, concatList(segments));
-            var arguments = new ArrayList<String>(List.of("-y", "-f", "concat", "-safe", "0", "-i", list.toString()));
-            audio.ifPresent(file -> arguments.addAll(List.of("-i", file.toString())));
+            var arguments = new ArrayList<String>(List.of("-y"));
+            arguments.addAll(InputOptions.concatList());
+            arguments.addAll(List.of("-f", "concat", "-safe", "0", "-i", list.toString()));
+            audio.ifPresent(file -> {
+                arguments.addAll(InputOptions.video(file.toString()));
+                arguments.addAll(List.of("-i", file.toString()));
+            });
             arguments.addAll(List.of("-map", "0:v:0"));
             audio.ifPresent(file -> arguments.addAll(List.of("-map", "1:a:0")));
             arguments.addAll(List.of("-c", "copy", "-map_metadata", "-1", "-movflags", "+faststart", output.toString()));
@@ -303,9 +313,11 @@ public final class VideoEncoder {
 
     /** Stream copy that leaves the display matrix behind ({@code rotate=0} is ffmpeg 5.1's way to say so). */
     private void remuxWithoutRotation(Path encoded, Path output, Instant deadline) {
-        succeed(MediaCommand.ffmpeg(tools, "transcode-remux", List.of("-y", "-i", encoded.toString(),
-                "-map", "0", "-c", "copy", "-metadata:s:v:0", "rotate=0", "-map_metadata", "-1",
-                "-movflags", "+faststart", output.toString()), 0), deadline);
+        var arguments = new ArrayList<String>(List.of("-y"));
+        arguments.addAll(InputOptions.video(encoded.toString()));
+        arguments.addAll(List.of("-i", encoded.toString(), "-map", "0", "-c", "copy", "-metadata:s:v:0", "rotate=0",
+                "-map_metadata", "-1", "-movflags", "+faststart", output.toString()));
+        succeed(MediaCommand.ffmpeg(tools, "transcode-remux", arguments, 0), deadline);
         delete(encoded);
     }
 
@@ -325,7 +337,7 @@ public final class VideoEncoder {
 
     /** A local empty file would be "Invalid data found"; people understand "empty" better. */
     private static void rejectEmptyFile(String input) {
-        if (isUrl(input)) {
+        if (InputOptions.isUrl(input)) {
             return;
         }
         long size;
@@ -341,22 +353,6 @@ public final class VideoEncoder {
         if (size == 0) {
             throw new UnsupportedMediaException("not a video: the file is empty (0 bytes)");
         }
-    }
-
-    /**
-     * For HTTP(S) inputs: reconnect when a long read over S3 drops, and give up on a stalled
-     * connection after 30 s rather than at the deadline. (File inputs reject these options.)
-     */
-    private static List<String> httpOptions(String input) {
-        return isUrl(input)
-                ? List.of("-reconnect", "1", "-reconnect_on_network_error", "1", "-reconnect_delay_max", "2",
-                        "-rw_timeout", "30000000")
-                : List.of();
-    }
-
-    private static boolean isUrl(String input) {
-        String lower = input.toLowerCase(Locale.ROOT);
-        return lower.startsWith("http://") || lower.startsWith("https://");
     }
 
     private static MediaCommand.Exit succeed(MediaCommand command, Instant deadline) {
