@@ -106,6 +106,15 @@ public final class TestVideos {
                 "-g", "25", "-keyint_min", "25", "-sc_threshold", "0", "-c:a", "aac", "-b:a", "64k"));
     }
 
+    /**
+     * As an HDV camcorder records: coded 1440x1080 with pixels 4:3 wide (sample aspect ratio 4:3),
+     * shown 1920x1080 (16:9). 25 fps, 0.4 s, no audio.
+     */
+    public static Path hdv() {
+        return video("hdv", ".mp4", List.of("-f", "lavfi", "-i", "testsrc2=size=1440x1080:rate=25:duration=0.4,setsar=4/3",
+                "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"));
+    }
+
     /** 1 s of a tone in an M4A: media, but no video. */
     public static Path audioOnly() {
         return video("audio-only", ".m4a", List.of("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=1",

@@ -57,10 +57,10 @@ final class ProbeReport {
             throw new UnsupportedMediaException("not a video: ffprobe found no picture size (" + width + "x" + height + ")");
         }
         var video = new MediaInfo.Video(codec, width, height, rotation(videoStream), frameRate(videoStream),
-                videoStream.path("pix_fmt").asText(""));
+                videoStream.path("pix_fmt").asText(""), sampleAspectRatio(videoStream), startSeconds(videoStream));
         Optional<MediaInfo.Audio> audio = audioStream.map(stream -> new MediaInfo.Audio(
                 stream.path("codec_name").asText("unknown"), stream.path("channels").asInt(0),
-                stream.path("sample_rate").asInt(0), stream.path("bit_rate").asLong(0)));
+                stream.path("sample_rate").asInt(0), stream.path("bit_rate").asLong(0), startSeconds(stream)));
         return new MediaInfo(container, duration, format.path("size").asLong(-1), format.path("bit_rate").asLong(0),
                 Optional.of(video), audio, streams.size());
     }
@@ -120,6 +120,29 @@ final class ProbeReport {
             }
             double denominator = Double.parseDouble(text.substring(slash + 1));
             return denominator == 0 ? 0 : Double.parseDouble(text.substring(0, slash)) / denominator;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** {@code "4:3"}; {@code "0:1"} (unknown) or none counts as square. */
+    private static double sampleAspectRatio(JsonNode stream) {
+        String text = stream.path("sample_aspect_ratio").asText("");
+        int colon = text.indexOf(':');
+        try {
+            double width = Double.parseDouble(text.substring(0, Math.max(colon, 0)));
+            double height = Double.parseDouble(text.substring(colon + 1));
+            return width > 0 && height > 0 ? width / height : 1;
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    /** The stream's {@code start_time} ("1.400000"; "N/A" counts as 0). */
+    private static double startSeconds(JsonNode stream) {
+        try {
+            double value = Double.parseDouble(stream.path("start_time").asText(""));
+            return Double.isFinite(value) ? value : 0;
         } catch (NumberFormatException e) {
             return 0;
         }

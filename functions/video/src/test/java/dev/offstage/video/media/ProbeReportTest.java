@@ -2,6 +2,7 @@ package dev.offstage.video.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +30,40 @@ class ProbeReportTest {
                 + "\"avg_frame_rate\":\"0/0\",\"r_frame_rate\":\"24/1\"}";
 
         assertThat(ProbeReport.parse(report(MP4, stream)).video().orElseThrow().frameRate()).isEqualTo(24.0);
+    }
+
+    @Test
+    void readsTheSampleAspectRatioAndShowsThePictureStretched() {
+        var hdv = "{\"codec_type\":\"video\",\"codec_name\":\"h264\",\"width\":1440,\"height\":1080,\"sample_aspect_ratio\":\"4:3\"}";
+        var dv = "{\"codec_type\":\"video\",\"codec_name\":\"dvvideo\",\"width\":720,\"height\":480,\"sample_aspect_ratio\":\"8:9\"}";
+
+        var video = ProbeReport.parse(report(MP4, hdv)).video().orElseThrow();
+        assertThat(video.sampleAspectRatio()).isEqualTo(4.0 / 3);
+        assertThat(video.displayWidth()).isEqualTo(1920);
+        assertThat(video.displayHeight()).isEqualTo(1080);
+        assertThat(ProbeReport.parse(report(MP4, dv)).video().orElseThrow().displayWidth()).isEqualTo(640);
+    }
+
+    @Test
+    void unknownOrMissingSampleAspectRatioIsSquare() {
+        for (String sar : new String[] {"\"0:1\"", "\"N/A\"", "\"1:0\"", "\"garbage\""}) {
+            var stream = "{\"codec_type\":\"video\",\"codec_name\":\"h264\",\"width\":640,\"height\":360,\"sample_aspect_ratio\":" + sar + "}";
+            assertThat(ProbeReport.parse(report(MP4, stream)).video().orElseThrow().sampleAspectRatio()).as(sar).isEqualTo(1.0);
+        }
+        assertThat(ProbeReport.parse(report(MP4, H264)).video().orElseThrow().displayWidth()).isEqualTo(1920);
+    }
+
+    @Test
+    void readsEachStreamsStartTime() {
+        var video = "{\"codec_type\":\"video\",\"codec_name\":\"h264\",\"width\":640,\"height\":360,\"start_time\":\"1.941333\"}";
+        var audio = "{\"codec_type\":\"audio\",\"codec_name\":\"aac\",\"channels\":2,\"sample_rate\":\"48000\",\"start_time\":\"1.400000\"}";
+
+        var info = ProbeReport.parse(report(MP4, video, audio));
+
+        assertThat(info.video().orElseThrow().startSeconds()).isEqualTo(1.941333);
+        assertThat(info.audio().orElseThrow().startSeconds()).isEqualTo(1.4);
+        assertThat(info.videoDelaySeconds()).isCloseTo(0.541333, within(1e-9));
+        assertThat(ProbeReport.parse(report(MP4, H264)).video().orElseThrow().startSeconds()).isZero();
     }
 
     @Test
