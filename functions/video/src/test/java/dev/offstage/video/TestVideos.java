@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -113,6 +114,50 @@ public final class TestVideos {
     public static Path hdv() {
         return video("hdv", ".mp4", List.of("-f", "lavfi", "-i", "testsrc2=size=1440x1080:rate=25:duration=0.4,setsar=4/3",
                 "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"));
+    }
+
+    /** How much later than its audio the {@link #lateVideoMarkers()} video's picture starts. */
+    public static final double LATE_VIDEO_SECONDS = 0.52;
+
+    /**
+     * {@link #markers()} as an MPEG-TS from a camera: the picture starts {@link #LATE_VIDEO_SECONDS}
+     * after the sound (ffprobe: video start_time 1.94, audio 1.40), the flashes and beeps still
+     * together at {@link #MARKER_TIMES} as a player shows them.
+     */
+    public static Path lateVideoMarkers() {
+        double late = LATE_VIDEO_SECONDS;
+        String flashes = String.format(Locale.ROOT, "(gte(t,%.2f)*lt(t,%.2f)+gte(t,%.2f)*lt(t,%.2f))",
+                7 - late, 7.2 - late, 19 - late, 19.2 - late);
+        String beeps = "(gte(t,7)*lt(t,7.2)+gte(t,19)*lt(t,19.2))";
+        return video("late-video-markers", ".ts", List.of(
+                "-itsoffset", String.valueOf(late),
+                "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=" + (MARKERS_SECONDS - late) + ","
+                        + "drawbox=color=white:t=fill:enable='" + flashes + "'",
+                "-f", "lavfi", "-i", "aevalsrc='0.5*sin(2*PI*1000*t)*" + beeps + "':sample_rate=48000:duration=" + MARKERS_SECONDS,
+                "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
+                "-g", "25", "-keyint_min", "25", "-sc_threshold", "0", "-c:a", "aac", "-b:a", "64k"));
+    }
+
+    /** How much later than its picture the {@link #lateAudioMarkers()} video's sound starts. */
+    public static final double LATE_AUDIO_SECONDS = 0.3;
+
+    /**
+     * {@link #markers()} whose sound starts {@link #LATE_AUDIO_SECONDS} after its picture (an MP4
+     * edit list delays the audio track), the flashes and beeps still together at
+     * {@link #MARKER_TIMES} as a player shows them.
+     */
+    public static Path lateAudioMarkers() {
+        double late = LATE_AUDIO_SECONDS;
+        String flashes = "(gte(t,7)*lt(t,7.2)+gte(t,19)*lt(t,19.2))";
+        String beeps = String.format(Locale.ROOT, "(gte(t,%.2f)*lt(t,%.2f)+gte(t,%.2f)*lt(t,%.2f))",
+                7 - late, 7.2 - late, 19 - late, 19.2 - late);
+        return video("late-audio-markers", ".mp4", List.of(
+                "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=" + MARKERS_SECONDS + ","
+                        + "drawbox=color=white:t=fill:enable='" + flashes + "'",
+                "-itsoffset", String.valueOf(late),
+                "-f", "lavfi", "-i", "aevalsrc='0.5*sin(2*PI*1000*t)*" + beeps + "':sample_rate=48000:duration=" + (MARKERS_SECONDS - late),
+                "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-fps_mode", "passthrough",
+                "-g", "25", "-keyint_min", "25", "-sc_threshold", "0", "-c:a", "aac", "-b:a", "64k"));
     }
 
     /** 1 s of a tone in an M4A: media, but no video. */

@@ -225,12 +225,30 @@ public final class VideoEncoder {
     }
 
     /**
-     * The input's first audio stream as AAC in an M4A, for stitching.
+     * The input's first audio stream as AAC in an M4A, for stitching: probes the input, then
+     * {@link #encodeAudio(String, MediaInfo, int, Path, Instant)}, which saves the probe when the
+     * caller has its {@link MediaInfo}.
      *
-     * @throws UnsupportedMediaException when the input has no audio stream
+     * @throws UnsupportedMediaException when the input is not a video or has no audio stream
      */
     public Path encodeAudio(String input, int audioKbps, Path output, Instant deadline) {
-        var arguments = new ArrayList<String>(List.of("-y"));
+        return encodeAudio(input, probe(input, deadline), audioKbps, output, deadline);
+    }
+
+    /**
+     * The input's first audio stream as AAC in an M4A, for {@link #concat} to stitch: placed as
+     * the single pass places it ({@link Timeline}: a sound that starts after the picture keeps its
+     * delay), and read no further than the probed duration says.
+     *
+     * @param info what {@link #probe} said of the input
+     * @throws UnsupportedMediaException when the input has no audio stream
+     */
+    public Path encodeAudio(String input, MediaInfo info, int audioKbps, Path output, Instant deadline) {
+        var audio = info.audio().orElseThrow(() -> new UnsupportedMediaException("the video has no audio stream to encode"));
+        // -copyts with the input moved by -itsoffset: the audio lands exactly where the timeline
+        // puts it, on the container's clock, whatever ffmpeg would take as the file's start.
+        var arguments = new ArrayList<String>(List.of("-y", "-copyts",
+                "-itsoffset", seconds(Timeline.of(info).audioStart() - audio.startSeconds())));
         arguments.addAll(InputOptions.video(input));
         arguments.addAll(List.of("-i", input, "-map", "0:a:0"));
         arguments.addAll(audioEncoding(audioKbps));
@@ -246,16 +264,45 @@ public final class VideoEncoder {
 
     /**
      * Concatenates a rendition's encoded segments (in order, stream copy) and muxes in the audio
-     * when given, into a {@code +faststart} MP4: duration within a frame of the source, audio in sync.
+     * when given ({@link #encodeAudio}), into a {@code +faststart} MP4: duration within a frame of
+     * the source, audio in sync when the source's picture does not start after its sound.
+     *
+     * <p>Prefer {@link #concat(List, Optional, MediaInfo, Rendition, Path, Instant)}, which keeps
+     * every source in sync: an MPEG-TS or camera file whose picture starts half a second after its
+     * sound would be half a second out of sync here.
      */
     public EncodedFile concat(List<Path> segments, Optional<Path> audio, Rendition rendition, Path output, Instant deadline) {
+        return concat(segments, audio, 0, rendition, output, deadline);
+    }
+
+    /**
+     * Concatenates a rendition's encoded segments (in order, stream copy) and muxes in the audio
+     * when given ({@link #encodeAudio} of the same source), into a {@code +faststart} MP4 like the
+     * single pass's: duration within a frame of the source, the audio in sync. The segments start
+     * at 0 (split resets them); a picture that starts after the sound in the source starts as much
+     * later here ({@link MediaInfo#videoDelaySeconds()}).
+     *
+     * @param source what {@link #probe} said of the source the segments and the audio were cut from
+     */
+    public EncodedFile concat(List<Path> segments, Optional<Path> audio, MediaInfo source, Rendition rendition, Path output,
+                              Instant deadline) {
+        return concat(segments, audio, Timeline.of(source).videoStart(), rendition, output, deadline);
+    }
+
+    private EncodedFile concat(List<Path> segments, Optional<Path> audio, double videoStart, Rendition rendition,
+                               Path output, Instant deadline) {
         if (segments.isEmpty()) {
             throw new IllegalArgumentException("there are no segments to concatenate");
         }
         Path list = output.resolveSibling(output.getFileName() + ".segments.txt");
         try {
             Files.writeString(list, concatList(segments));
-            var arguments = new ArrayList<String>(List.of("-y"));
+            // -copyts: the audio keeps the timestamps encodeAudio gave it; the video, which the
+            // concat demuxer starts at 0, is moved to where the timeline puts it.
+            var arguments = new ArrayList<String>(List.of("-y", "-copyts"));
+            if (audio.isPresent() && videoStart > 0) {
+                arguments.addAll(List.of("-itsoffset", seconds(videoStart)));
+            }
             arguments.addAll(InputOptions.concatList());
             arguments.addAll(List.of("-f", "concat", "-safe", "0", "-i", list.toString()));
             audio.ifPresent(file -> {
@@ -272,6 +319,25 @@ public final class VideoEncoder {
             delete(list);
         }
         return new EncodedFile(rendition, output, probeOutput(output, deadline));
+    }
+
+    /**
+     * Where the video and the audio start in what the segmented path writes, as ffmpeg's single
+     * pass places them: 0 is the earlier of the two, the other keeps the source's gap
+     * ({@link MediaInfo#videoDelaySeconds()}).
+     */
+    private record Timeline(double videoStart, double audioStart) {
+
+        static Timeline of(MediaInfo info) {
+            double delay = info.videoDelaySeconds();
+            if (Math.abs(delay) >= info.durationSeconds()) {
+                // A gap as long as the video is a broken clock (an MPEG-TS clock that wrapped), not a gap to keep.
+                LOG.atWarn().addKeyValue("videoDelaySeconds", delay).addKeyValue("durationSeconds", info.durationSeconds())
+                        .log("The source's video and audio start further apart than its duration: both start at 0");
+                return new Timeline(0, 0);
+            }
+            return new Timeline(Math.max(0, delay), Math.max(0, -delay));
+        }
     }
 
     /** The concat demuxer's list: absolute paths, single-quoted, a quote inside written {@code '\''}. */
@@ -410,6 +476,6 @@ public final class VideoEncoder {
 
     /** Seconds as ffmpeg reads them, with a dot whatever the locale. */
     private static String seconds(double seconds) {
-        return String.format(Locale.ROOT, "%.3f", seconds);
+        return String.format(Locale.ROOT, "%.6f", seconds);
     }
 }
