@@ -3,6 +3,7 @@ package dev.offstage.video.media;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.offstage.shared.json.InvalidJsonException;
 import dev.offstage.shared.json.Json;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -22,7 +23,8 @@ final class ProbeReport {
      * The report as a {@link MediaInfo}, only for playable videos.
      *
      * @throws UnsupportedMediaException when it has no video stream (a cover picture does not
-     *     count), is a still image, has no duration, or no picture size
+     *     count), is a still image, has no duration, no picture size, too large a picture or too
+     *     many frames a second
      * @throws MediaToolException when the report is not ffprobe's JSON
      */
     static MediaInfo parse(String json) {
@@ -58,11 +60,35 @@ final class ProbeReport {
         }
         var video = new MediaInfo.Video(codec, width, height, rotation(videoStream), frameRate(videoStream),
                 videoStream.path("pix_fmt").asText(""), sampleAspectRatio(videoStream), startSeconds(videoStream));
+        rejectOversized(video);
+        double averageFrameRate = ratio(videoStream.path("avg_frame_rate").asText(""));
+        if (averageFrameRate > VideoEncoder.MAX_FRAME_RATE) {
+            throw new UnsupportedMediaException(String.format(Locale.ROOT,
+                    "too many frames a second: %.1f on average, over the limit of %.0f", averageFrameRate, VideoEncoder.MAX_FRAME_RATE));
+        }
         Optional<MediaInfo.Audio> audio = audioStream.map(stream -> new MediaInfo.Audio(
                 stream.path("codec_name").asText("unknown"), stream.path("channels").asInt(0),
                 stream.path("sample_rate").asInt(0), stream.path("bit_rate").asLong(0), startSeconds(stream)));
         return new MediaInfo(container, duration, format.path("size").asLong(-1), format.path("bit_rate").asLong(0),
                 Optional.of(video), audio, streams.size());
+    }
+
+    /**
+     * A picture ffmpeg could not decode within a function's memory: over
+     * {@link VideoEncoder#MAX_PICTURE_SIDE} on a side or {@link VideoEncoder#MAX_PICTURE_PIXELS} in
+     * all, as coded or as shown (non-square pixels stretch it). A 16K x 16K H.264 file can be
+     * tiny, and gets ffmpeg killed for its memory.
+     */
+    private static void rejectOversized(MediaInfo.Video video) {
+        for (int[] size : new int[][] {{video.width(), video.height()}, {video.displayWidth(), video.displayHeight()}}) {
+            long pixels = (long) size[0] * size[1];
+            if (size[0] > VideoEncoder.MAX_PICTURE_SIDE || size[1] > VideoEncoder.MAX_PICTURE_SIDE
+                    || pixels > VideoEncoder.MAX_PICTURE_PIXELS) {
+                throw new UnsupportedMediaException(String.format(Locale.ROOT,
+                        "too large a picture: %dx%d (%.1f megapixels), over the limit of %d pixels a side and %.1f megapixels (8K)",
+                        size[0], size[1], pixels / 1e6, VideoEncoder.MAX_PICTURE_SIDE, VideoEncoder.MAX_PICTURE_PIXELS / 1e6));
+            }
+        }
     }
 
     /** The first stream of a type; a video stream marked attached_pic is an MP3's album art, a picture only. */

@@ -3,6 +3,7 @@ package dev.offstage.video.media;
 import dev.offstage.video.media.MediaCommand.Tool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -40,6 +41,13 @@ public final class VideoEncoder {
 
     private static final Logger LOG = LoggerFactory.getLogger(VideoEncoder.class);
 
+    /** The widest or tallest picture {@link #probe} accepts, as coded or as shown: 8K. */
+    public static final int MAX_PICTURE_SIDE = 8192;
+    /** The most pixels in a picture {@link #probe} accepts: DCI 8K, 8192x4320 (35.4 megapixels). */
+    public static final long MAX_PICTURE_PIXELS = 8192L * 4320;
+    /** The highest average frame rate {@link #probe} accepts: phones' slow motion is 240. */
+    public static final double MAX_FRAME_RATE = 240;
+
     /** H.264's default quality; {@code -maxrate} caps what the rendition's bit rate allows. */
     private static final int CRF = 23;
     /** A keyframe every 2 s: where players can seek and HLS/DASH packagers can cut. */
@@ -47,6 +55,14 @@ public final class VideoEncoder {
     /** Where the poster is taken from, when the video is long enough. */
     private static final double POSTER_SECONDS = 1.0;
     private static final Pattern SEGMENT_NAME = Pattern.compile("\\d{5}\\.mkv");
+    /** The segment muxer's list of the segments it wrote, beside them (not a segment by its name). */
+    private static final String SEGMENT_LIST = "segments.csv";
+    /** How much longer than asked a segment may be, for short segment lengths (see {@link #longestSegment}). */
+    private static final Duration SEGMENT_OVERRUN = Duration.ofSeconds(10);
+    /** How much longer than the probed duration an input may be read: at least this, ... */
+    private static final double DURATION_SLACK_SECONDS = 2;
+    /** ... or this share of the duration, for durations that are estimates. */
+    private static final double DURATION_SLACK_SHARE = 0.05;
 
     private final MediaTools tools;
 
@@ -78,8 +94,10 @@ public final class VideoEncoder {
     /**
      * ffprobe's view of the input; rejects inputs that are not a playable video with a duration.
      *
-     * @throws UnsupportedMediaException with a reason for people: empty, unreadable, no video
-     *     stream, a still image, no duration
+     * @throws UnsupportedMediaException with a reason for people: empty, unreadable, not a video
+     *     container (a playlist), no video stream, a still image, no duration, a picture over
+     *     {@link #MAX_PICTURE_SIDE} or {@link #MAX_PICTURE_PIXELS}, an average frame rate over
+     *     {@link #MAX_FRAME_RATE}
      * @throws MediaToolException when the input could not be read (HTTP errors, connection
      *     trouble) or ffprobe failed in a way not recognised
      */
@@ -103,6 +121,7 @@ public final class VideoEncoder {
         // aside, then remuxed once without it (the remux also moves the index to the front).
         boolean remux = video.rotation() != 0;
         var arguments = new ArrayList<String>(List.of("-y", "-noautorotate"));
+        arguments.addAll(durationLimit(info));
         arguments.addAll(InputOptions.video(input));
         arguments.addAll(List.of("-i", input, "-filter_complex", scaleGraph(video.rotation(), renditions)));
         for (int i = 0; i < renditions.size(); i++) {
@@ -173,30 +192,100 @@ public final class VideoEncoder {
     }
 
     /**
+     * Cuts the first video stream into segments: probes the input, then
+     * {@link #split(String, MediaInfo, Duration, Path, Instant)}, which saves the probe when the
+     * caller has its {@link MediaInfo}.
+     */
+    public List<Path> split(String input, Duration segmentLength, Path directory, Instant deadline) {
+        return split(input, probe(input, deadline), segmentLength, directory, deadline);
+    }
+
+    /**
      * Cuts the first video stream, copied without re-encoding, into segments of about
      * {@code segmentLength} starting at keyframes ({@code 00000.mkv}, {@code 00001.mkv}, ... in
      * {@code directory}); returns them in order. Audio is left out: the assembler encodes it once.
-     * Segments already in {@code directory} (an earlier attempt's) are replaced.
+     * Segments already in {@code directory} (an earlier attempt's) are replaced. Reads no further
+     * than the probed duration says.
+     *
+     * @param info what {@link #probe} said of the input
+     * @throws UnsupportedMediaException when the keyframes are too far apart for segments of about
+     *     that length: a segment longer than {@link #longestSegment} would not be transcoded in a
+     *     segment worker's time (screen recordings and security cameras may have one keyframe in
+     *     minutes); no segment is left in {@code directory}
      */
-    public List<Path> split(String input, Duration segmentLength, Path directory, Instant deadline) {
+    public List<Path> split(String input, MediaInfo info, Duration segmentLength, Path directory, Instant deadline) {
         if (segmentLength.isNegative() || segmentLength.isZero()) {
             throw new IllegalArgumentException("segment length must be positive, was " + segmentLength);
         }
         segments(directory).forEach(VideoEncoder::delete);
+        Path list = directory.resolve(SEGMENT_LIST);
+        delete(list);
         var arguments = new ArrayList<String>(List.of("-y"));
+        arguments.addAll(durationLimit(info));
         arguments.addAll(InputOptions.video(input));
         // The segment muxer cuts at the first keyframe after each multiple of segment_time; each
         // segment's timestamps start again at 0, and Matroska needs no index to be written first.
+        // Its list says where each segment starts and ends: how far apart the keyframes really are.
         arguments.addAll(List.of("-i", input, "-map", "0:v:0", "-c", "copy", "-map_metadata", "-1",
                 "-f", "segment", "-segment_time", seconds(segmentLength.toMillis() / 1000.0),
                 "-segment_format", "matroska", "-reset_timestamps", "1",
+                "-segment_list", list.toString(), "-segment_list_type", "csv",
                 directory.resolve("%05d.mkv").toString()));
-        succeed(MediaCommand.ffmpeg(tools, "split", arguments, 0), deadline);
-        var segments = segments(directory);
-        if (segments.isEmpty()) {
-            throw new UnsupportedMediaException("not a playable video: splitting it gave no segment");
+        try {
+            succeed(MediaCommand.ffmpeg(tools, "split", arguments, info.durationSeconds()), deadline);
+            var segments = segments(directory);
+            if (segments.isEmpty()) {
+                throw new UnsupportedMediaException("not a playable video: splitting it gave no segment");
+            }
+            double longest = longestSegmentSeconds(list);
+            double limit = longestSegment(segmentLength).toMillis() / 1000.0;
+            if (longest > limit) {
+                segments.forEach(VideoEncoder::delete);
+                throw new UnsupportedMediaException(String.format(Locale.ROOT,
+                        "its keyframes are too far apart to split it for parallel transcoding (longest gap %.1f s, over "
+                                + "the %.1f s a segment may last); re-encode it with a keyframe at least every %s s, or raise "
+                                + "VideoSegmentThresholdSeconds", longest, limit, plain(segmentLength.toMillis() / 1000.0)));
+            }
+            return segments;
+        } finally {
+            delete(list);
         }
-        return segments;
+    }
+
+    /**
+     * The longest a segment cut for {@code segmentLength} may be: twice the length, and at least
+     * 10 s more. Cuts land on keyframes, so segments are a little longer or shorter than asked;
+     * much longer means keyframes far apart, and a segment that would take a worker too long.
+     */
+    public static Duration longestSegment(Duration segmentLength) {
+        var twice = segmentLength.multipliedBy(2);
+        var longer = segmentLength.plus(SEGMENT_OVERRUN);
+        return twice.compareTo(longer) >= 0 ? twice : longer;
+    }
+
+    /** The longest segment in the segment muxer's CSV list ({@code 00000.mkv,0.000000,5.080000} a line). */
+    static double longestSegmentSeconds(Path list) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(list);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the segment list " + list, e);
+        }
+        double longest = 0;
+        for (String line : lines) {
+            String[] fields = line.split(",");
+            if (fields.length < 3) {
+                continue;
+            }
+            try {
+                double start = Double.parseDouble(fields[fields.length - 2]);
+                double end = Double.parseDouble(fields[fields.length - 1]);
+                longest = Math.max(longest, end - start);
+            } catch (NumberFormatException e) {
+                throw new MediaToolException("ffmpeg wrote a segment list line that is not name,start,end: " + line, e);
+            }
+        }
+        return longest;
     }
 
     /**
@@ -249,11 +338,12 @@ public final class VideoEncoder {
         // puts it, on the container's clock, whatever ffmpeg would take as the file's start.
         var arguments = new ArrayList<String>(List.of("-y", "-copyts",
                 "-itsoffset", seconds(Timeline.of(info).audioStart() - audio.startSeconds())));
+        arguments.addAll(durationLimit(info));
         arguments.addAll(InputOptions.video(input));
         arguments.addAll(List.of("-i", input, "-map", "0:a:0"));
         arguments.addAll(audioEncoding(audioKbps));
         arguments.addAll(List.of("-map_metadata", "-1", output.toString()));
-        var command = MediaCommand.ffmpeg(tools, "encode-audio", arguments, 0);
+        var command = MediaCommand.ffmpeg(tools, "encode-audio", arguments, info.durationSeconds());
         var exit = command.run(deadline);
         if (exit.status() != 0 && exit.errors().stream().anyMatch(line -> line.contains("matches no streams"))) {
             throw new UnsupportedMediaException("the video has no audio stream to encode");
@@ -401,6 +491,17 @@ public final class VideoEncoder {
         }
     }
 
+    /**
+     * {@code -t} for an input: read it no further than its probed duration, and a little. A file
+     * whose header claims seconds but that holds hours (broken, or made to hurt) then makes an
+     * output of about the claimed length, rather than keeping ffmpeg busy until its deadline, on
+     * every retry.
+     */
+    private static List<String> durationLimit(MediaInfo info) {
+        double duration = info.durationSeconds();
+        return List.of("-t", seconds(duration + Math.max(DURATION_SLACK_SECONDS, DURATION_SLACK_SHARE * duration)));
+    }
+
     /** A local empty file would be "Invalid data found"; people understand "empty" better. */
     private static void rejectEmptyFile(String input) {
         if (InputOptions.isUrl(input)) {
@@ -472,6 +573,11 @@ public final class VideoEncoder {
         first.ifPresent(filters::add);
         filters.addAll(List.of(rest));
         return String.join(",", filters);
+    }
+
+    /** Seconds for people: {@code 30}, {@code 7.5}. */
+    private static String plain(double seconds) {
+        return BigDecimal.valueOf(seconds).stripTrailingZeros().toPlainString();
     }
 
     /** Seconds as ffmpeg reads them, with a dot whatever the locale. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.offstage.video.TestVideos;
+import dev.offstage.video.VideoMeasurements;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,9 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Uploads made to hurt: a playlist named like a video that would have ffmpeg fetch other URLs
- * from inside the account. Every step that reads an upload turns it down before reading anything
- * it names.
+ * Uploads made to hurt, or broken enough to: a playlist named like a video that would have ffmpeg
+ * fetch other URLs from inside the account, pictures too large to decode, frame rates no camera
+ * records, a header that claims seconds for a file that holds more. Each is turned down with a
+ * reason, or read no further than it claims.
  */
 class HostileUploadTest {
 
@@ -89,8 +91,8 @@ class HostileUploadTest {
         for (ThrowingCallable step : List.<ThrowingCallable>of(
                 () -> ENCODER.poster(upload, CLAIMED, renditions.getFirst(), out.resolve("poster.jpg"), deadline()),
                 () -> ENCODER.transcode(upload, CLAIMED, renditions, out, deadline()),
-                () -> ENCODER.split(upload, Duration.ofSeconds(5), out, deadline()),
-                () -> ENCODER.encodeAudio(upload, 64, out.resolve("audio.m4a"), deadline()))) {
+                () -> ENCODER.split(upload, CLAIMED, Duration.ofSeconds(5), out, deadline()),
+                () -> ENCODER.encodeAudio(upload, CLAIMED, 64, out.resolve("audio.m4a"), deadline()))) {
             assertThatThrownBy(step).isInstanceOfSatisfying(UnsupportedMediaException.class,
                     e -> assertThat(e.reason()).startsWith("not a video file: ffmpeg recognised it as an HLS playlist (hls)"));
         }
@@ -120,6 +122,45 @@ class HostileUploadTest {
                     .isInstanceOfSatisfying(UnsupportedMediaException.class, e -> assertThat(e.reason())
                             .isEqualTo("not a video: it is a still image (png)"));
         }
+    }
+
+    @Test
+    void pictureTooLargeToDecodeIsTurnedDownAtTheProbe() {
+        assertThatThrownBy(() -> ENCODER.probe(TestVideos.hugePicture().toString(), deadline()))
+                .isInstanceOfSatisfying(UnsupportedMediaException.class, e -> assertThat(e.reason()).isEqualTo(
+                        "too large a picture: 6000x6000 (36.0 megapixels), over the limit of 8192 pixels a side and 35.4 megapixels (8K)"));
+        assertThatThrownBy(() -> ENCODER.probe(TestVideos.widePicture().toString(), deadline()))
+                .isInstanceOfSatisfying(UnsupportedMediaException.class, e -> assertThat(e.reason())
+                        .startsWith("too large a picture: 8200x64 (0.5 megapixels)"));
+    }
+
+    @Test
+    void tooManyFramesASecondIsTurnedDownAtTheProbe() {
+        assertThatThrownBy(() -> ENCODER.probe(TestVideos.tooManyFrames().toString(), deadline()))
+                .isInstanceOfSatisfying(UnsupportedMediaException.class, e -> assertThat(e.reason())
+                        .isEqualTo("too many frames a second: 300.0 on average, over the limit of 240"));
+    }
+
+    @Test
+    void fileHoldingMoreThanItsHeaderClaimsIsReadOnlyAsFarAsTheClaim() throws IOException {
+        Path source = TestVideos.lyingDuration();
+        var info = ENCODER.probe(source.toString(), deadline());
+        assertThat(info.durationSeconds()).isEqualTo(TestVideos.LYING_DURATION_CLAIMED_SECONDS);
+        // The claim and the slack (2 s at least): far from the 20 s the file holds.
+        double atMost = TestVideos.LYING_DURATION_CLAIMED_SECONDS + 2 + 0.1;
+
+        var renditions = ENCODER.transcode(source.toString(), info, LADDER.plan(info.video().orElseThrow()),
+                Files.createDirectories(temp.resolve("single-pass")), deadline());
+        var segments = ENCODER.split(source.toString(), info, Duration.ofSeconds(1), Files.createDirectories(temp.resolve("segments")),
+                deadline());
+        Path audio = ENCODER.encodeAudio(source.toString(), info, 64, temp.resolve("audio.m4a"), deadline());
+
+        assertThat(renditions).allSatisfy(rendition -> {
+            assertThat(VideoMeasurements.videoDuration(rendition.file())).isBetween(1.9, atMost);
+            assertThat(VideoMeasurements.audioDuration(rendition.file())).isBetween(1.9, atMost);
+        });
+        assertThat(segments.stream().mapToLong(VideoMeasurements::frameCount).sum()).isBetween(19L, (long) (atMost * 10));
+        assertThat(VideoMeasurements.audioDuration(audio)).isBetween(1.9, atMost);
     }
 
     @Test

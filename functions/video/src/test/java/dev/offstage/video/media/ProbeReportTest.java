@@ -66,6 +66,42 @@ class ProbeReportTest {
         assertThat(ProbeReport.parse(report(MP4, H264)).video().orElseThrow().startSeconds()).isZero();
     }
 
+    private static String video(int width, int height, String sampleAspectRatio, String averageFrameRate) {
+        return "{\"codec_type\":\"video\",\"codec_name\":\"h264\",\"width\":" + width + ",\"height\":" + height
+                + ",\"sample_aspect_ratio\":\"" + sampleAspectRatio + "\",\"avg_frame_rate\":\"" + averageFrameRate + "\"}";
+    }
+
+    @Test
+    void picturesUpTo8kAreVideos() {
+        assertThat(ProbeReport.parse(report(MP4, video(8192, 4320, "1:1", "60/1"))).video()).isPresent();
+        assertThat(ProbeReport.parse(report(MP4, video(4320, 8192, "1:1", "240/1"))).video()).isPresent();
+    }
+
+    @Test
+    void largerPicturesAreTurnedDownAsCodedOrAsShown() {
+        assertThatThrownBy(() -> ProbeReport.parse(report(MP4, video(16384, 16384, "1:1", "25/1"))))
+                .isInstanceOf(UnsupportedMediaException.class)
+                .hasMessage("too large a picture: 16384x16384 (268.4 megapixels), over the limit of 8192 pixels a side and 35.4 megapixels (8K)");
+        assertThatThrownBy(() -> ProbeReport.parse(report(MP4, video(8194, 2, "1:1", "25/1"))))
+                .hasMessageStartingWith("too large a picture: 8194x2");
+        assertThatThrownBy(() -> ProbeReport.parse(report(MP4, video(6000, 6000, "1:1", "25/1"))))
+                .hasMessageStartingWith("too large a picture: 6000x6000 (36.0 megapixels)");
+        // Coded 6000x4000, shown 12000x4000: the renditions would be planned from what is shown.
+        assertThatThrownBy(() -> ProbeReport.parse(report(MP4, video(6000, 4000, "2:1", "25/1"))))
+                .hasMessageStartingWith("too large a picture: 12000x4000");
+    }
+
+    @Test
+    void moreThan240FramesASecondOnAverageIsTurnedDown() {
+        assertThatThrownBy(() -> ProbeReport.parse(report(MP4, video(640, 360, "1:1", "1000/1"))))
+                .isInstanceOf(UnsupportedMediaException.class)
+                .hasMessage("too many frames a second: 1000.0 on average, over the limit of 240");
+        // Without an average, the stream's base rate (often a timebase, 1000 for WebM) is no frame rate to turn down.
+        var webm = "{\"codec_type\":\"video\",\"codec_name\":\"vp8\",\"width\":640,\"height\":360,"
+                + "\"avg_frame_rate\":\"0/0\",\"r_frame_rate\":\"1000/1\"}";
+        assertThat(ProbeReport.parse(report(MP4, webm)).video()).isPresent();
+    }
+
     @Test
     void legacyRotateTagCountsWhenThereIsNoDisplayMatrix() {
         var stream = "{\"codec_type\":\"video\",\"codec_name\":\"h264\",\"width\":1920,\"height\":1080,\"tags\":{\"rotate\":\"90\"}}";

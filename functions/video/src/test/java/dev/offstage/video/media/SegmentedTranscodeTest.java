@@ -1,6 +1,7 @@
 package dev.offstage.video.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.offstage.video.TestVideos;
@@ -48,6 +49,27 @@ class SegmentedTranscodeTest {
         });
         assertThat(segments.stream().mapToLong(VideoMeasurements::frameCount).sum())
                 .isEqualTo(VideoMeasurements.frameCount(TestVideos.markers()));
+    }
+
+    @Test
+    void keyframesTooFarApartToSplitAreTurnedDownWithWhatToDo() throws IOException {
+        Path directory = dir("segments");
+
+        // One keyframe in 24 s: a single piece, far over the 15 s a 5 s segment may last.
+        assertThatThrownBy(() -> ENCODER.split(TestVideos.sparseKeyframes().toString(), Duration.ofSeconds(5), directory, deadline()))
+                .isInstanceOfSatisfying(UnsupportedMediaException.class, e -> assertThat(e.reason()).isEqualTo(
+                        "its keyframes are too far apart to split it for parallel transcoding (longest gap 24.0 s, over the 15.0 s "
+                                + "a segment may last); re-encode it with a keyframe at least every 5 s, or raise VideoSegmentThresholdSeconds"));
+        try (var left = Files.list(directory)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
+    void aSegmentMayLastTwiceTheLengthAndTenSecondsMore() {
+        assertThat(VideoEncoder.longestSegment(Duration.ofSeconds(30))).isEqualTo(Duration.ofSeconds(60));
+        assertThat(VideoEncoder.longestSegment(Duration.ofSeconds(5))).isEqualTo(Duration.ofSeconds(15));
+        assertThat(VideoEncoder.longestSegment(Duration.ofSeconds(10))).isEqualTo(Duration.ofSeconds(20));
     }
 
     @Test
