@@ -51,9 +51,14 @@ final class InputOptions {
         return options(input, String.join(",", VIDEO_CONTAINERS));
     }
 
-    /** For probing an input: a video, or a picture the probe will turn down. */
+    /**
+     * For probing an input: a video, or a picture the probe will turn down. Not {@code image2}
+     * for a URL: it would read a name with {@code %d} in it as a sequence of other URLs, and the
+     * {@code _pipe} demuxers recognise pictures over HTTP anyway.
+     */
     static List<String> probe(String input) {
-        return options(input, String.join(",", VIDEO_CONTAINERS) + "," + String.join(",", PICTURES.stream().sorted().toList()));
+        var pictures = PICTURES.stream().filter(name -> !(isUrl(input) && name.equals("image2"))).sorted().toList();
+        return options(input, String.join(",", VIDEO_CONTAINERS) + "," + String.join(",", pictures));
     }
 
     /**

@@ -59,7 +59,7 @@ final class ProbeReport {
             throw new UnsupportedMediaException("not a video: ffprobe found no picture size (" + width + "x" + height + ")");
         }
         var video = new MediaInfo.Video(codec, width, height, rotation(videoStream), frameRate(videoStream),
-                videoStream.path("pix_fmt").asText(""), sampleAspectRatio(videoStream), startSeconds(videoStream));
+                videoStream.path("pix_fmt").asText(""), sampleAspectRatio(videoStream), startSeconds(videoStream, format));
         rejectOversized(video);
         double averageFrameRate = ratio(videoStream.path("avg_frame_rate").asText(""));
         if (averageFrameRate > VideoEncoder.MAX_FRAME_RATE) {
@@ -68,7 +68,7 @@ final class ProbeReport {
         }
         Optional<MediaInfo.Audio> audio = audioStream.map(stream -> new MediaInfo.Audio(
                 stream.path("codec_name").asText("unknown"), stream.path("channels").asInt(0),
-                stream.path("sample_rate").asInt(0), stream.path("bit_rate").asLong(0), startSeconds(stream)));
+                stream.path("sample_rate").asInt(0), stream.path("bit_rate").asLong(0), startSeconds(stream, format)));
         return new MediaInfo(container, duration, format.path("size").asLong(-1), format.path("bit_rate").asLong(0),
                 Optional.of(video), audio, streams.size());
     }
@@ -164,13 +164,21 @@ final class ProbeReport {
         }
     }
 
-    /** The stream's {@code start_time} ("1.400000"; "N/A" counts as 0). */
-    private static double startSeconds(JsonNode stream) {
+    /**
+     * The stream's {@code start_time} ("1.400000"); when ffprobe does not know it ("N/A": no
+     * packet within what it read), the container's, the nearest guess (an MPEG-TS clock may be
+     * far from 0); else 0.
+     */
+    private static double startSeconds(JsonNode stream, JsonNode format) {
+        return number(stream.path("start_time")).or(() -> number(format.path("start_time"))).orElse(0.0);
+    }
+
+    private static Optional<Double> number(JsonNode node) {
         try {
-            double value = Double.parseDouble(stream.path("start_time").asText(""));
-            return Double.isFinite(value) ? value : 0;
+            double value = Double.parseDouble(node.asText(""));
+            return Double.isFinite(value) ? Optional.of(value) : Optional.empty();
         } catch (NumberFormatException e) {
-            return 0;
+            return Optional.empty();
         }
     }
 

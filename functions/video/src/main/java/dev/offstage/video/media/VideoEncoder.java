@@ -335,7 +335,7 @@ public final class VideoEncoder {
     public Path encodeAudio(String input, MediaInfo info, int audioKbps, Path output, Instant deadline) {
         var audio = info.audio().orElseThrow(() -> new UnsupportedMediaException("the video has no audio stream to encode"));
         // -copyts with the input moved by -itsoffset: the audio lands exactly where the timeline
-        // puts it, on the container's clock, whatever ffmpeg would take as the file's start.
+        // puts it, counted on the container's clock, whatever ffmpeg would take as the file's start.
         var arguments = new ArrayList<String>(List.of("-y", "-copyts",
                 "-itsoffset", seconds(Timeline.of(info).audioStart() - audio.startSeconds())));
         arguments.addAll(durationLimit(info));
@@ -343,6 +343,9 @@ public final class VideoEncoder {
         arguments.addAll(List.of("-i", input, "-map", "0:a:0"));
         arguments.addAll(audioEncoding(audioKbps));
         arguments.addAll(List.of("-map_metadata", "-1", output.toString()));
+        // The video is read too, and copied to nowhere: for an MPEG-TS whose audio is read alone,
+        // ffmpeg 5.1 moves the input's start to the audio's and the gap after the picture is lost.
+        arguments.addAll(List.of("-map", "0:v:0", "-c:v", "copy", "-f", "null", "-"));
         var command = MediaCommand.ffmpeg(tools, "encode-audio", arguments, info.durationSeconds());
         var exit = command.run(deadline);
         if (exit.status() != 0 && exit.errors().stream().anyMatch(line -> line.contains("matches no streams"))) {

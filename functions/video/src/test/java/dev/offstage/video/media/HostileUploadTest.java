@@ -172,5 +172,8 @@ class HostileUploadTest {
         assertThat(InputOptions.video("/tmp/a.mp4")).containsSubsequence("-protocol_whitelist", "file")
                 .containsSubsequence("-format_whitelist", String.join(",", InputOptions.VIDEO_CONTAINERS));
         assertThat(String.join(",", InputOptions.VIDEO_CONTAINERS)).doesNotContain("hls", "dash", "concat", "image2", "data");
+        // image2 would read a URL with %d in it as a sequence of other URLs; local pictures need it to be recognised.
+        assertThat(InputOptions.probe("https://b/u/photo%03d.jpg?X-Amz-Signature=1")).noneMatch(option -> option.contains("image2"));
+        assertThat(InputOptions.probe("/tmp/photo.jpg")).anyMatch(option -> option.contains("image2"));
     }
 }

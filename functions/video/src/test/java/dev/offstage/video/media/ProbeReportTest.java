@@ -66,6 +66,15 @@ class ProbeReportTest {
         assertThat(ProbeReport.parse(report(MP4, H264)).video().orElseThrow().startSeconds()).isZero();
     }
 
+    @Test
+    void anUnknownStartTimeIsTheContainers() {
+        var ts = "{\"format_name\":\"mpegts\",\"duration\":\"24\",\"start_time\":\"1.400000\"}";
+        var video = "{\"codec_type\":\"video\",\"codec_name\":\"h264\",\"width\":640,\"height\":360,\"start_time\":\"1.941333\"}";
+        var audio = "{\"codec_type\":\"audio\",\"codec_name\":\"aac\",\"channels\":2,\"sample_rate\":\"48000\",\"start_time\":\"N/A\"}";
+
+        assertThat(ProbeReport.parse(report(ts, video, audio)).audio().orElseThrow().startSeconds()).isEqualTo(1.4);
+    }
+
     private static String video(int width, int height, String sampleAspectRatio, String averageFrameRate) {
         return "{\"codec_type\":\"video\",\"codec_name\":\"h264\",\"width\":" + width + ",\"height\":" + height
                 + ",\"sample_aspect_ratio\":\"" + sampleAspectRatio + "\",\"avg_frame_rate\":\"" + averageFrameRate + "\"}";
