@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -37,6 +39,15 @@ public final class TestVideos {
     /** When the {@link #markers()} video flashes white and beeps, together, for {@link #MARKER_LENGTH_SECONDS}. */
     public static final List<Double> MARKER_TIMES = List.of(7.0, 19.0);
     public static final double MARKER_LENGTH_SECONDS = 0.2;
+
+    /** How much later than its audio the {@link #lateVideoMarkers()} video's picture starts. */
+    public static final double LATE_VIDEO_SECONDS = 0.52;
+    /** How much later than its picture the {@link #lateAudioMarkers()} video's sound starts. */
+    public static final double LATE_AUDIO_SECONDS = 0.3;
+    /** What the {@link #lyingDuration()} video's header claims. */
+    public static final double LYING_DURATION_CLAIMED_SECONDS = 2;
+    /** What the {@link #lyingDuration()} video holds. */
+    public static final double LYING_DURATION_SECONDS = 20;
 
     static final String FFMPEG = System.getenv().getOrDefault("VIDEO_FFMPEG", "ffmpeg");
     static final String FFPROBE = System.getenv().getOrDefault("VIDEO_FFPROBE", "ffprobe");
@@ -104,6 +115,116 @@ public final class TestVideos {
                 "-f", "lavfi", "-i", "aevalsrc='0.5*sin(2*PI*1000*t)*" + during + "':sample_rate=48000:duration=24",
                 "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
                 "-g", "25", "-keyint_min", "25", "-sc_threshold", "0", "-c:a", "aac", "-b:a", "64k"));
+    }
+
+    /**
+     * As an HDV camcorder records: coded 1440x1080 with pixels 4:3 wide (sample aspect ratio 4:3),
+     * shown 1920x1080 (16:9). 25 fps, 0.4 s, no audio.
+     */
+    public static Path hdv() {
+        return video("hdv", ".mp4", List.of("-f", "lavfi", "-i", "testsrc2=size=1440x1080:rate=25:duration=0.4,setsar=4/3",
+                "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"));
+    }
+
+    /**
+     * {@link #markers()} as an MPEG-TS from a camera: the picture starts {@link #LATE_VIDEO_SECONDS}
+     * after the sound (ffprobe: video start_time 1.94, audio 1.40), the flashes and beeps still
+     * together at {@link #MARKER_TIMES} as a player shows them.
+     */
+    public static Path lateVideoMarkers() {
+        double late = LATE_VIDEO_SECONDS;
+        String flashes = String.format(Locale.ROOT, "(gte(t,%.2f)*lt(t,%.2f)+gte(t,%.2f)*lt(t,%.2f))",
+                7 - late, 7.2 - late, 19 - late, 19.2 - late);
+        String beeps = "(gte(t,7)*lt(t,7.2)+gte(t,19)*lt(t,19.2))";
+        return video("late-video-markers", ".ts", List.of(
+                "-itsoffset", String.valueOf(late),
+                "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=" + (MARKERS_SECONDS - late) + ","
+                        + "drawbox=color=white:t=fill:enable='" + flashes + "'",
+                "-f", "lavfi", "-i", "aevalsrc='0.5*sin(2*PI*1000*t)*" + beeps + "':sample_rate=48000:duration=" + MARKERS_SECONDS,
+                "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
+                "-g", "25", "-keyint_min", "25", "-sc_threshold", "0", "-c:a", "aac", "-b:a", "64k"));
+    }
+
+    /**
+     * {@link #markers()} as an MPEG-TS whose sound starts {@link #LATE_AUDIO_SECONDS} after its
+     * picture, the flashes and beeps still together at {@link #MARKER_TIMES} as a player shows
+     * them. (ffmpeg 5.1 starts an MPEG-TS's audio read alone at 0, losing the gap, unless told.)
+     */
+    public static Path lateAudioMarkers() {
+        double late = LATE_AUDIO_SECONDS;
+        String flashes = "(gte(t,7)*lt(t,7.2)+gte(t,19)*lt(t,19.2))";
+        String beeps = String.format(Locale.ROOT, "(gte(t,%.2f)*lt(t,%.2f)+gte(t,%.2f)*lt(t,%.2f))",
+                7 - late, 7.2 - late, 19 - late, 19.2 - late);
+        return video("late-audio-markers", ".ts", List.of(
+                "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=" + MARKERS_SECONDS + ","
+                        + "drawbox=color=white:t=fill:enable='" + flashes + "'",
+                "-itsoffset", String.valueOf(late),
+                "-f", "lavfi", "-i", "aevalsrc='0.5*sin(2*PI*1000*t)*" + beeps + "':sample_rate=48000:duration=" + (MARKERS_SECONDS - late),
+                "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-fps_mode", "passthrough",
+                "-g", "25", "-keyint_min", "25", "-sc_threshold", "0", "-c:a", "aac", "-b:a", "64k"));
+    }
+
+    /**
+     * As a screen recorder or a security camera writes: one keyframe for the whole video (a GOP
+     * of 1000 frames). 160x90, 10 fps, 24 s, no audio.
+     */
+    public static Path sparseKeyframes() {
+        return video("sparse-keyframes", ".mp4", List.of("-f", "lavfi", "-i", "testsrc2=size=160x90:rate=10:duration=24",
+                "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "1000", "-keyint_min", "1000",
+                "-sc_threshold", "0"));
+    }
+
+    /** A single 6000x6000 frame of one colour: 36 megapixels in a 100 KB file. */
+    public static Path hugePicture() {
+        return video("huge-picture", ".mp4", List.of("-f", "lavfi", "-i", "color=size=6000x6000:rate=25:duration=0.04",
+                "-frames:v", "1", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"));
+    }
+
+    /** 8200x64, one frame: wider than any screen, and few pixels. */
+    public static Path widePicture() {
+        return video("wide-picture", ".mp4", List.of("-f", "lavfi", "-i", "color=size=8200x64:rate=25:duration=0.04",
+                "-frames:v", "1", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"));
+    }
+
+    /** 160x90 at 300 fps, 0.2 s. */
+    public static Path tooManyFrames() {
+        return video("too-many-frames", ".mp4", List.of("-f", "lavfi", "-i", "testsrc2=size=160x90:rate=300:duration=0.2",
+                "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"));
+    }
+
+    /**
+     * A Matroska file whose header claims {@link #LYING_DURATION_CLAIMED_SECONDS} but that holds
+     * {@link #LYING_DURATION_SECONDS} of 160x90 at 10 fps with a tone: its Duration element
+     * rewritten, as a broken muxer or someone meaning harm could.
+     */
+    public static Path lyingDuration() {
+        Path honest = video("honest-duration", ".mkv", List.of(
+                "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=10:duration=" + LYING_DURATION_SECONDS,
+                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=" + LYING_DURATION_SECONDS,
+                "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k"));
+        return file("lying-duration", ".mkv", honest.getFileName() + "\u0000" + LYING_DURATION_CLAIMED_SECONDS, target -> {
+            try {
+                byte[] bytes = Files.readAllBytes(honest);
+                // The Segment Info's Duration: element 0x4489, an 8-byte float in milliseconds.
+                int at = indexOf(bytes, new byte[] {0x44, (byte) 0x89, (byte) 0x88});
+                if (at < 0) {
+                    throw new IllegalStateException("No 8-byte Duration element in " + honest + ": change the recipe for this ffmpeg");
+                }
+                ByteBuffer.wrap(bytes, at + 3, 8).putDouble(LYING_DURATION_CLAIMED_SECONDS * 1000);
+                Files.write(target, bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private static int indexOf(byte[] bytes, byte[] pattern) {
+        for (int i = 0; i + pattern.length <= bytes.length; i++) {
+            if (Arrays.equals(bytes, i, i + pattern.length, pattern, 0, pattern.length)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** 1 s of a tone in an M4A: media, but no video. */

@@ -17,27 +17,78 @@ public record MediaInfo(String container, double durationSeconds, long sizeBytes
                         Optional<Video> video, Optional<Audio> audio, int streamCount) {
 
     /**
-     * @param rotation  clockwise degrees the player turns the coded picture to show it: 0, 90, 180
-     *                  or 270 (from the display matrix or the legacy {@code rotate} tag)
-     * @param frameRate frames per second (average), 0 when unknown
+     * @param rotation          clockwise degrees the player turns the coded picture to show it: 0,
+     *                          90, 180 or 270 (from the display matrix or the legacy {@code rotate} tag)
+     * @param frameRate         frames per second (average), 0 when unknown
+     * @param sampleAspectRatio the shape of a coded pixel, width over height: 1 for square pixels,
+     *                          4/3 for HDV's 1440x1080 shown 16:9, 8/9 for DV's 720x480 shown 4:3;
+     *                          unknown (0, not finite) counts as square
+     * @param startSeconds      the stream's start time on the container's clock (ffprobe's
+     *                          {@code start_time}, not finite counts as 0); only differences between
+     *                          streams mean anything
      */
-    public record Video(String codec, int width, int height, int rotation, double frameRate, String pixelFormat) {
+    public record Video(String codec, int width, int height, int rotation, double frameRate, String pixelFormat,
+                        double sampleAspectRatio, double startSeconds) {
 
-        /** The width as shown: coded height for a quarter turn. */
-        public int displayWidth() {
-            return rotation % 180 == 0 ? width : height;
+        public Video {
+            if (!(sampleAspectRatio > 0) || !Double.isFinite(sampleAspectRatio)) {
+                sampleAspectRatio = 1;
+            }
+            if (!Double.isFinite(startSeconds)) {
+                startSeconds = 0;
+            }
         }
 
-        /** The height as shown: coded width for a quarter turn. */
+        /** Square pixels, starting at 0. */
+        public Video(String codec, int width, int height, int rotation, double frameRate, String pixelFormat) {
+            this(codec, width, height, rotation, frameRate, pixelFormat, 1, 0);
+        }
+
+        /** The width as shown: the coded width stretched by the sample aspect ratio; the coded height for a quarter turn. */
+        public int displayWidth() {
+            return rotation % 180 == 0 ? stretchedWidth() : height;
+        }
+
+        /** The height as shown: the coded height; the stretched coded width for a quarter turn. */
         public int displayHeight() {
-            return rotation % 180 == 0 ? height : width;
+            return rotation % 180 == 0 ? height : stretchedWidth();
+        }
+
+        /** Players keep the coded height and stretch the width, as ffmpeg's display aspect ratio does. */
+        private int stretchedWidth() {
+            return (int) Math.min(Integer.MAX_VALUE, Math.round(width * sampleAspectRatio));
         }
     }
 
-    public record Audio(String codec, int channels, int sampleRate, long bitrate) {
+    /** @param startSeconds the stream's start time on the container's clock, as {@link Video#startSeconds()} */
+    public record Audio(String codec, int channels, int sampleRate, long bitrate, double startSeconds) {
+
+        public Audio {
+            if (!Double.isFinite(startSeconds)) {
+                startSeconds = 0;
+            }
+        }
+
+        /** Starting at 0. */
+        public Audio(String codec, int channels, int sampleRate, long bitrate) {
+            this(codec, channels, sampleRate, bitrate, 0);
+        }
     }
 
     public boolean hasAudio() {
         return audio.isPresent();
+    }
+
+    /**
+     * How much later than the sound the picture starts, in seconds: the video stream's start
+     * minus the audio stream's; negative when the sound starts later, 0 without both streams.
+     * MPEG-TS and camera files often start their video half a second after their audio; every
+     * output must keep the gap, or the sound is out of sync by as much.
+     */
+    public double videoDelaySeconds() {
+        if (video.isEmpty() || audio.isEmpty()) {
+            return 0;
+        }
+        return video.get().startSeconds() - audio.get().startSeconds();
     }
 }

@@ -3,6 +3,7 @@ package dev.offstage.video.media;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.offstage.shared.json.InvalidJsonException;
 import dev.offstage.shared.json.Json;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -12,8 +13,6 @@ import java.util.Set;
  */
 final class ProbeReport {
 
-    /** Demuxers of single pictures: ffprobe finds a "video" stream of one frame in them. */
-    private static final Set<String> IMAGE_FORMATS = Set.of("image2", "apng_pipe", "gif_pipe", "webp_pipe");
     /** Codecs of still pictures; in a real container (motion JPEG in AVI) they are video when there are many frames. */
     private static final Set<String> IMAGE_CODECS = Set.of(
             "png", "mjpeg", "jpeg2000", "bmp", "tiff", "webp", "gif", "jpegxl", "qoi", "ppm", "pgm", "pam", "heif", "avif");
@@ -24,7 +23,8 @@ final class ProbeReport {
      * The report as a {@link MediaInfo}, only for playable videos.
      *
      * @throws UnsupportedMediaException when it has no video stream (a cover picture does not
-     *     count), is a still image, has no duration, or no picture size
+     *     count), is a still image, has no duration, no picture size, too large a picture or too
+     *     many frames a second
      * @throws MediaToolException when the report is not ffprobe's JSON
      */
     static MediaInfo parse(String json) {
@@ -59,12 +59,36 @@ final class ProbeReport {
             throw new UnsupportedMediaException("not a video: ffprobe found no picture size (" + width + "x" + height + ")");
         }
         var video = new MediaInfo.Video(codec, width, height, rotation(videoStream), frameRate(videoStream),
-                videoStream.path("pix_fmt").asText(""));
+                videoStream.path("pix_fmt").asText(""), sampleAspectRatio(videoStream), startSeconds(videoStream, format));
+        rejectOversized(video);
+        double averageFrameRate = ratio(videoStream.path("avg_frame_rate").asText(""));
+        if (averageFrameRate > VideoEncoder.MAX_FRAME_RATE) {
+            throw new UnsupportedMediaException(String.format(Locale.ROOT,
+                    "too many frames a second: %.1f on average, over the limit of %.0f", averageFrameRate, VideoEncoder.MAX_FRAME_RATE));
+        }
         Optional<MediaInfo.Audio> audio = audioStream.map(stream -> new MediaInfo.Audio(
                 stream.path("codec_name").asText("unknown"), stream.path("channels").asInt(0),
-                stream.path("sample_rate").asInt(0), stream.path("bit_rate").asLong(0)));
+                stream.path("sample_rate").asInt(0), stream.path("bit_rate").asLong(0), startSeconds(stream, format)));
         return new MediaInfo(container, duration, format.path("size").asLong(-1), format.path("bit_rate").asLong(0),
                 Optional.of(video), audio, streams.size());
+    }
+
+    /**
+     * A picture ffmpeg could not decode within a function's memory: over
+     * {@link VideoEncoder#MAX_PICTURE_SIDE} on a side or {@link VideoEncoder#MAX_PICTURE_PIXELS} in
+     * all, as coded or as shown (non-square pixels stretch it). A 16K x 16K H.264 file can be
+     * tiny, and gets ffmpeg killed for its memory.
+     */
+    private static void rejectOversized(MediaInfo.Video video) {
+        for (int[] size : new int[][] {{video.width(), video.height()}, {video.displayWidth(), video.displayHeight()}}) {
+            long pixels = (long) size[0] * size[1];
+            if (size[0] > VideoEncoder.MAX_PICTURE_SIDE || size[1] > VideoEncoder.MAX_PICTURE_SIDE
+                    || pixels > VideoEncoder.MAX_PICTURE_PIXELS) {
+                throw new UnsupportedMediaException(String.format(Locale.ROOT,
+                        "too large a picture: %dx%d (%.1f megapixels), over the limit of %d pixels a side and %.1f megapixels (8K)",
+                        size[0], size[1], pixels / 1e6, VideoEncoder.MAX_PICTURE_SIDE, VideoEncoder.MAX_PICTURE_PIXELS / 1e6));
+            }
+        }
     }
 
     /** The first stream of a type; a video stream marked attached_pic is an MP3's album art, a picture only. */
@@ -79,7 +103,8 @@ final class ProbeReport {
     }
 
     private static boolean isStillImage(String container, String codec, JsonNode stream) {
-        if (IMAGE_FORMATS.contains(container) || (container.endsWith("_pipe") && IMAGE_CODECS.contains(codec))) {
+        // Demuxers of single pictures: ffprobe finds a "video" stream of one frame in them.
+        if (InputOptions.PICTURES.contains(container) || (container.endsWith("_pipe") && IMAGE_CODECS.contains(codec))) {
             return true;
         }
         long frames = stream.path("nb_frames").asLong(0);
@@ -123,6 +148,37 @@ final class ProbeReport {
             return denominator == 0 ? 0 : Double.parseDouble(text.substring(0, slash)) / denominator;
         } catch (NumberFormatException e) {
             return 0;
+        }
+    }
+
+    /** {@code "4:3"}; {@code "0:1"} (unknown) or none counts as square. */
+    private static double sampleAspectRatio(JsonNode stream) {
+        String text = stream.path("sample_aspect_ratio").asText("");
+        int colon = text.indexOf(':');
+        try {
+            double width = Double.parseDouble(text.substring(0, Math.max(colon, 0)));
+            double height = Double.parseDouble(text.substring(colon + 1));
+            return width > 0 && height > 0 ? width / height : 1;
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    /**
+     * The stream's {@code start_time} ("1.400000"); when ffprobe does not know it ("N/A": no
+     * packet within what it read), the container's, the nearest guess (an MPEG-TS clock may be
+     * far from 0); else 0.
+     */
+    private static double startSeconds(JsonNode stream, JsonNode format) {
+        return number(stream.path("start_time")).or(() -> number(format.path("start_time"))).orElse(0.0);
+    }
+
+    private static Optional<Double> number(JsonNode node) {
+        try {
+            double value = Double.parseDouble(node.asText(""));
+            return Double.isFinite(value) ? Optional.of(value) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty();
         }
     }
 

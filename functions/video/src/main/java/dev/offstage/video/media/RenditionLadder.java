@@ -109,7 +109,8 @@ public record RenditionLadder(List<Rung> rungs, int audioKbps) {
 
     /**
      * The renditions for a video stream, largest first: every rung whose short side is at most the
-     * source's displayed short side, sized to the displayed aspect ratio with even dimensions; a
+     * source's displayed short side, sized to the displayed aspect ratio with even dimensions
+     * ({@link MediaInfo.Video#displayWidth()}: non-square pixels stretched, rotation applied); a
      * source smaller than every rung gets one rendition at its own (even) size, named after its
      * short side ({@code 360p}).
      *

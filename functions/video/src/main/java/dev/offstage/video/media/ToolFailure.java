@@ -2,6 +2,7 @@ package dev.offstage.video.media;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -25,6 +26,14 @@ final class ToolFailure {
             "does not contain any stream", "no decoder", "decoder not found", "unknown decoder",
             "error while decoding", "invalid nal unit", "corrupt", "truncat", "end of file");
 
+    /** {@code [hls @ 0x55d1] Format not on whitelist '...'}: the demuxer ffmpeg recognised, refused by {@link InputOptions}. */
+    private static final Pattern FORMAT_REFUSED = Pattern.compile("^\\[([^\\]@]+?) @ 0x[0-9a-f]+\\] Format not on whitelist");
+    /** What the formats that name other files are, for people. */
+    private static final Map<String, String> PLAYLISTS = Map.of("hls", "an HLS playlist (hls)", "dash", "a DASH manifest (dash)",
+            "concat", "a concat list (concat)", "image2", "an image sequence (image2)");
+    /** {@code Protocol 'http' not on whitelist 'https,tls,tcp'!}: the input named another resource. */
+    private static final Pattern PROTOCOL_REFUSED = Pattern.compile("Protocol '([^']*)' not on whitelist");
+
     /** A URL's query string: a presigned URL's is long, and a secret until it expires. */
     private static final Pattern QUERY = Pattern.compile("(https?://[^\\s?'\"]+)\\?[^\\s'\"]*");
 
@@ -42,6 +51,10 @@ final class ToolFailure {
             return new UnsupportedMediaException("too large for this function's temporary storage: " + tool
                     + " ran out of space in /tmp (No space left on device); the function's EphemeralStorage must be larger for this video");
         }
+        var refused = refused(tool, errors);
+        if (refused.isPresent()) {
+            return new UnsupportedMediaException(refused.get());
+        }
         // Network trouble first: a connection reset midway also makes the demuxer complain about invalid data.
         var unreadable = find(errors, UNREADABLE);
         if (unreadable.isPresent()) {
@@ -58,6 +71,28 @@ final class ToolFailure {
         }
         return new MediaToolException(tool + " (" + command.step() + ") exited with status " + exit.status()
                 + (errors.isEmpty() ? " and said nothing" : ": " + withoutQueries(String.join(" | ", errors))));
+    }
+
+    /**
+     * The reason for an input that {@link InputOptions}' whitelists turned down: a playlist or
+     * another format that is not a video file, or one that names other resources. Permanent: the
+     * same bytes are turned down again.
+     */
+    private static Optional<String> refused(String tool, List<String> lines) {
+        for (String line : lines.reversed()) {
+            var format = FORMAT_REFUSED.matcher(line.strip());
+            if (format.find()) {
+                String name = format.group(1).strip();
+                return Optional.of("not a video file: " + tool + " recognised it as " + PLAYLISTS.getOrDefault(name, name)
+                        + ", which the pipeline does not read (it reads video files such as MP4, MOV, MKV, WebM, AVI and MPEG-TS)");
+            }
+            var protocol = PROTOCOL_REFUSED.matcher(line);
+            if (protocol.find()) {
+                return Optional.of("not a video file: it refers to another resource (over " + protocol.group(1)
+                        + "), which the pipeline does not read");
+            }
+        }
+        return Optional.empty();
     }
 
     /** A URL without its query string, for messages that outlive the log (reasons, exceptions). */

@@ -120,6 +120,8 @@ final class VideoItems {
             stream.put("rotation", n(video.rotation()));
             stream.put("frameRate", n(video.frameRate()));
             put(stream, "pixelFormat", video.pixelFormat());
+            stream.put("sampleAspectRatio", n(video.sampleAspectRatio()));
+            stream.put("startSeconds", n(video.startSeconds()));
             map.put("video", AttributeValue.fromM(stream));
         });
         info.audio().ifPresent(audio -> {
@@ -128,6 +130,7 @@ final class VideoItems {
             stream.put("channels", n(audio.channels()));
             stream.put("sampleRate", n(audio.sampleRate()));
             stream.put("bitrate", n(audio.bitrate()));
+            stream.put("startSeconds", n(audio.startSeconds()));
             map.put("audio", AttributeValue.fromM(stream));
         });
         return AttributeValue.fromM(map);
@@ -136,9 +139,12 @@ final class VideoItems {
     private static MediaInfo mediaInfo(Map<String, AttributeValue> map) {
         var video = Optional.ofNullable(map.get("video")).map(AttributeValue::m).map(stream -> new MediaInfo.Video(
                 text(stream, "codec"), integer(stream, "width"), integer(stream, "height"), integer(stream, "rotation"),
-                doubleValue(stream, "frameRate"), text(stream, "pixelFormat")));
+                doubleValue(stream, "frameRate"), text(stream, "pixelFormat"),
+                // Items written before these were recorded read 0: square pixels, starting at 0.
+                doubleValue(stream, "sampleAspectRatio"), doubleValue(stream, "startSeconds")));
         var audio = Optional.ofNullable(map.get("audio")).map(AttributeValue::m).map(stream -> new MediaInfo.Audio(
-                text(stream, "codec"), integer(stream, "channels"), integer(stream, "sampleRate"), longValue(stream, "bitrate")));
+                text(stream, "codec"), integer(stream, "channels"), integer(stream, "sampleRate"), longValue(stream, "bitrate"),
+                doubleValue(stream, "startSeconds")));
         return new MediaInfo(text(map, "container"), doubleValue(map, "durationSeconds"), longValue(map, "sizeBytes"),
                 longValue(map, "bitrate"), video, audio, integer(map, "streamCount"));
     }

@@ -9,19 +9,22 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Serves files over HTTP as S3 serves a presigned GET: {@code /files/<name>} from a directory,
  * with {@code Range: bytes=a-b} (ffmpeg seeks to an MP4's index that way), the query string
- * ignored; {@code /status/<code>} answers that status.
+ * ignored; {@code /status/<code>} answers that status. Every request's path is remembered.
  */
 final class FileServer implements AutoCloseable {
 
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
 
     private final HttpServer server;
+    private final List<String> requests = new CopyOnWriteArrayList<>();
 
     FileServer(Path directory) {
         try {
@@ -29,8 +32,17 @@ final class FileServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        server.createContext("/files/", exchange -> serve(exchange, directory));
+        server.createContext("/", exchange -> {
+            requests.add(exchange.getRequestURI().getPath());
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        });
+        server.createContext("/files/", exchange -> {
+            requests.add(exchange.getRequestURI().getPath());
+            serve(exchange, directory);
+        });
         server.createContext("/status/", exchange -> {
+            requests.add(exchange.getRequestURI().getPath());
             int status = Integer.parseInt(exchange.getRequestURI().getPath().substring("/status/".length()));
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
@@ -45,6 +57,16 @@ final class FileServer implements AutoCloseable {
 
     String statusUrl(int status) {
         return base() + "/status/" + status;
+    }
+
+    /** A URL that answers 404, for a path that is not served. */
+    String otherUrl(String path) {
+        return base() + "/" + path;
+    }
+
+    /** The paths of every request so far, in order. */
+    List<String> requests() {
+        return List.copyOf(requests);
     }
 
     private String base() {

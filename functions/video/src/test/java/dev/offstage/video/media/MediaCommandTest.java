@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,9 +65,12 @@ class MediaCommandTest {
         assertThat(wrapper.toFile().setExecutable(true)).isTrue();
         var encoder = new VideoEncoder(new MediaTools(wrapper.toString(), "ffprobe", "veryfast"));
         Path stuck = pipeNobodyWrites();
+        // What a probe would have said: this split runs ffmpeg only.
+        var info = new MediaInfo("matroska,webm", 60, -1, 0, Optional.of(new MediaInfo.Video("h264", 320, 180, 0, 25, "yuv420p")),
+                Optional.empty(), 1);
         Set<Long> before = ChildProcesses.now();
 
-        assertThatThrownBy(() -> encoder.split(stuck.toString(), Duration.ofSeconds(5), temp, Instant.now().plusSeconds(1)))
+        assertThatThrownBy(() -> encoder.split(stuck.toString(), info, Duration.ofSeconds(5), temp, Instant.now().plusSeconds(1)))
                 .isInstanceOf(MediaDeadlineException.class).hasMessageContaining("and 1 process(es) it started");
 
         assertThat(ChildProcesses.startedSince(before)).isEmpty();

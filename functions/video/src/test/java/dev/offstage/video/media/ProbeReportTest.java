@@ -2,6 +2,7 @@ package dev.offstage.video.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +30,85 @@ class ProbeReportTest {
                 + "\"avg_frame_rate\":\"0/0\",\"r_frame_rate\":\"24/1\"}";
 
         assertThat(ProbeReport.parse(report(MP4, stream)).video().orElseThrow().frameRate()).isEqualTo(24.0);
+    }
+
+    @Test
+    void readsTheSampleAspectRatioAndShowsThePictureStretched() {
+        var hdv = "{\"codec_type\":\"video\",\"codec_name\":\"h264\",\"width\":1440,\"height\":1080,\"sample_aspect_ratio\":\"4:3\"}";
+        var dv = "{\"codec_type\":\"video\",\"codec_name\":\"dvvideo\",\"width\":720,\"height\":480,\"sample_aspect_ratio\":\"8:9\"}";
+
+        var video = ProbeReport.parse(report(MP4, hdv)).video().orElseThrow();
+        assertThat(video.sampleAspectRatio()).isEqualTo(4.0 / 3);
+        assertThat(video.displayWidth()).isEqualTo(1920);
+        assertThat(video.displayHeight()).isEqualTo(1080);
+        assertThat(ProbeReport.parse(report(MP4, dv)).video().orElseThrow().displayWidth()).isEqualTo(640);
+    }
+
+    @Test
+    void unknownOrMissingSampleAspectRatioIsSquare() {
+        for (String sar : new String[] {"\"0:1\"", "\"N/A\"", "\"1:0\"", "\"garbage\""}) {
+            var stream = "{\"codec_type\":\"video\",\"codec_name\":\"h264\",\"width\":640,\"height\":360,\"sample_aspect_ratio\":" + sar + "}";
+            assertThat(ProbeReport.parse(report(MP4, stream)).video().orElseThrow().sampleAspectRatio()).as(sar).isEqualTo(1.0);
+        }
+        assertThat(ProbeReport.parse(report(MP4, H264)).video().orElseThrow().displayWidth()).isEqualTo(1920);
+    }
+
+    @Test
+    void readsEachStreamsStartTime() {
+        var video = "{\"codec_type\":\"video\",\"codec_name\":\"h264\",\"width\":640,\"height\":360,\"start_time\":\"1.941333\"}";
+        var audio = "{\"codec_type\":\"audio\",\"codec_name\":\"aac\",\"channels\":2,\"sample_rate\":\"48000\",\"start_time\":\"1.400000\"}";
+
+        var info = ProbeReport.parse(report(MP4, video, audio));
+
+        assertThat(info.video().orElseThrow().startSeconds()).isEqualTo(1.941333);
+        assertThat(info.audio().orElseThrow().startSeconds()).isEqualTo(1.4);
+        assertThat(info.videoDelaySeconds()).isCloseTo(0.541333, within(1e-9));
+        assertThat(ProbeReport.parse(report(MP4, H264)).video().orElseThrow().startSeconds()).isZero();
+    }
+
+    @Test
+    void anUnknownStartTimeIsTheContainers() {
+        var ts = "{\"format_name\":\"mpegts\",\"duration\":\"24\",\"start_time\":\"1.400000\"}";
+        var video = "{\"codec_type\":\"video\",\"codec_name\":\"h264\",\"width\":640,\"height\":360,\"start_time\":\"1.941333\"}";
+        var audio = "{\"codec_type\":\"audio\",\"codec_name\":\"aac\",\"channels\":2,\"sample_rate\":\"48000\",\"start_time\":\"N/A\"}";
+
+        assertThat(ProbeReport.parse(report(ts, video, audio)).audio().orElseThrow().startSeconds()).isEqualTo(1.4);
+    }
+
+    private static String video(int width, int height, String sampleAspectRatio, String averageFrameRate) {
+        return "{\"codec_type\":\"video\",\"codec_name\":\"h264\",\"width\":" + width + ",\"height\":" + height
+                + ",\"sample_aspect_ratio\":\"" + sampleAspectRatio + "\",\"avg_frame_rate\":\"" + averageFrameRate + "\"}";
+    }
+
+    @Test
+    void picturesUpTo8kAreVideos() {
+        assertThat(ProbeReport.parse(report(MP4, video(8192, 4320, "1:1", "60/1"))).video()).isPresent();
+        assertThat(ProbeReport.parse(report(MP4, video(4320, 8192, "1:1", "240/1"))).video()).isPresent();
+    }
+
+    @Test
+    void largerPicturesAreTurnedDownAsCodedOrAsShown() {
+        assertThatThrownBy(() -> ProbeReport.parse(report(MP4, video(16384, 16384, "1:1", "25/1"))))
+                .isInstanceOf(UnsupportedMediaException.class)
+                .hasMessage("too large a picture: 16384x16384 (268.4 megapixels), over the limit of 8192 pixels a side and 35.4 megapixels (8K)");
+        assertThatThrownBy(() -> ProbeReport.parse(report(MP4, video(8194, 2, "1:1", "25/1"))))
+                .hasMessageStartingWith("too large a picture: 8194x2");
+        assertThatThrownBy(() -> ProbeReport.parse(report(MP4, video(6000, 6000, "1:1", "25/1"))))
+                .hasMessageStartingWith("too large a picture: 6000x6000 (36.0 megapixels)");
+        // Coded 6000x4000, shown 12000x4000: the renditions would be planned from what is shown.
+        assertThatThrownBy(() -> ProbeReport.parse(report(MP4, video(6000, 4000, "2:1", "25/1"))))
+                .hasMessageStartingWith("too large a picture: 12000x4000");
+    }
+
+    @Test
+    void moreThan240FramesASecondOnAverageIsTurnedDown() {
+        assertThatThrownBy(() -> ProbeReport.parse(report(MP4, video(640, 360, "1:1", "1000/1"))))
+                .isInstanceOf(UnsupportedMediaException.class)
+                .hasMessage("too many frames a second: 1000.0 on average, over the limit of 240");
+        // Without an average, the stream's base rate (often a timebase, 1000 for WebM) is no frame rate to turn down.
+        var webm = "{\"codec_type\":\"video\",\"codec_name\":\"vp8\",\"width\":640,\"height\":360,"
+                + "\"avg_frame_rate\":\"0/0\",\"r_frame_rate\":\"1000/1\"}";
+        assertThat(ProbeReport.parse(report(MP4, webm)).video()).isPresent();
     }
 
     @Test

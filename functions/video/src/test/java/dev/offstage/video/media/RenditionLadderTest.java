@@ -43,6 +43,23 @@ class RenditionLadderTest {
     }
 
     @Test
+    void nonSquarePixelsArePlannedAsShown() {
+        // HDV: 1440x1080 coded, pixels 4:3 wide, shown 1920x1080; its 1080 short side makes 1080p no upscale.
+        assertThat(DEFAULT.plan(new MediaInfo.Video("h264", 1440, 1080, 0, 25, "yuv420p", 4.0 / 3, 0)))
+                .extracting(Rendition::width, Rendition::height)
+                .containsExactly(tuple(1920, 1080), tuple(1280, 720), tuple(854, 480));
+        // DV NTSC 4:3: 720x480, pixels 8:9, shown 640x480.
+        assertThat(DEFAULT.plan(new MediaInfo.Video("dvvideo", 720, 480, 0, 29.97, "yuv411p", 8.0 / 9, 0)))
+                .containsExactly(new Rendition("480p", 640, 480, 1400, 128));
+        // DV NTSC 16:9: pixels 32:27, shown 853x480; the long side stays within it.
+        assertThat(DEFAULT.plan(new MediaInfo.Video("dvvideo", 720, 480, 0, 29.97, "yuv411p", 32.0 / 27, 0)))
+                .extracting(Rendition::width, Rendition::height).containsExactly(tuple(852, 480));
+        // Turned a quarter: the stretched width becomes the height.
+        assertThat(DEFAULT.plan(new MediaInfo.Video("h264", 1440, 1080, 90, 25, "yuv420p", 4.0 / 3, 0)))
+                .first().isEqualTo(new Rendition("1080p", 1080, 1920, 5000, 128));
+    }
+
+    @Test
     void neverUpscales() {
         assertThat(DEFAULT.plan(video(1280, 720, 0))).extracting(Rendition::name).containsExactly("720p", "480p");
         assertThat(DEFAULT.plan(video(1279, 719, 0))).extracting(Rendition::name).containsExactly("480p");

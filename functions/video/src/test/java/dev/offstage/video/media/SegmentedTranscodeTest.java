@@ -1,6 +1,7 @@
 package dev.offstage.video.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.offstage.video.TestVideos;
@@ -48,6 +49,27 @@ class SegmentedTranscodeTest {
         });
         assertThat(segments.stream().mapToLong(VideoMeasurements::frameCount).sum())
                 .isEqualTo(VideoMeasurements.frameCount(TestVideos.markers()));
+    }
+
+    @Test
+    void keyframesTooFarApartToSplitAreTurnedDownWithWhatToDo() throws IOException {
+        Path directory = dir("segments");
+
+        // One keyframe in 24 s: a single piece, far over the 15 s a 5 s segment may last.
+        assertThatThrownBy(() -> ENCODER.split(TestVideos.sparseKeyframes().toString(), Duration.ofSeconds(5), directory, deadline()))
+                .isInstanceOfSatisfying(UnsupportedMediaException.class, e -> assertThat(e.reason()).isEqualTo(
+                        "its keyframes are too far apart to split it for parallel transcoding (longest gap 24.0 s, over the 15.0 s "
+                                + "a segment may last); re-encode it with a keyframe at least every 5 s, or raise VideoSegmentThresholdSeconds"));
+        try (var left = Files.list(directory)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
+    void aSegmentMayLastTwiceTheLengthAndTenSecondsMore() {
+        assertThat(VideoEncoder.longestSegment(Duration.ofSeconds(30))).isEqualTo(Duration.ofSeconds(60));
+        assertThat(VideoEncoder.longestSegment(Duration.ofSeconds(5))).isEqualTo(Duration.ofSeconds(15));
+        assertThat(VideoEncoder.longestSegment(Duration.ofSeconds(10))).isEqualTo(Duration.ofSeconds(20));
     }
 
     @Test
@@ -111,6 +133,24 @@ class SegmentedTranscodeTest {
     }
 
     @Test
+    void videoThatStartsAfterItsAudioStaysInSyncLikeTheSinglePass() throws IOException {
+        Path source = TestVideos.lateVideoMarkers();
+        var info = ENCODER.probe(source.toString(), deadline());
+        assertThat(info.videoDelaySeconds()).isCloseTo(TestVideos.LATE_VIDEO_SECONDS, within(FRAME));
+
+        assertInSyncLikeTheSinglePass(source, segmented(source));
+    }
+
+    @Test
+    void audioThatStartsAfterItsVideoStaysInSyncLikeTheSinglePass() throws IOException {
+        Path source = TestVideos.lateAudioMarkers();
+        var info = ENCODER.probe(source.toString(), deadline());
+        assertThat(info.videoDelaySeconds()).isCloseTo(-TestVideos.LATE_AUDIO_SECONDS, within(AAC_FRAME * 2));
+
+        assertInSyncLikeTheSinglePass(source, segmented(source));
+    }
+
+    @Test
     void concatListQuotesPathsForTheConcatDemuxer() {
         assertThat(VideoEncoder.concatList(List.of(Path.of("/tmp/a/00000.mp4"), Path.of("/tmp/it's/00001.mp4"))))
                 .isEqualTo("ffconcat version 1.0\nfile '/tmp/a/00000.mp4'\nfile '/tmp/it'\\''s/00001.mp4'\n");
@@ -128,16 +168,41 @@ class SegmentedTranscodeTest {
             encodedSegments.add(ENCODER.transcodeSegment(segment, video.rotation(), plan, out, deadline()));
         }
         Optional<Path> audio = info.hasAudio()
-                ? Optional.of(ENCODER.encodeAudio(source.toString(), LADDER.audioKbps(), temp.resolve("audio.m4a"), deadline()))
+                ? Optional.of(ENCODER.encodeAudio(source.toString(), info, LADDER.audioKbps(), temp.resolve("audio.m4a"), deadline()))
                 : Optional.empty();
         var stitched = new ArrayList<EncodedFile>();
         Path out = dir("stitched");
         for (int i = 0; i < plan.size(); i++) {
             int rendition = i;
             var parts = encodedSegments.stream().map(files -> files.get(rendition).file()).toList();
-            stitched.add(ENCODER.concat(parts, audio, plan.get(i), out.resolve(plan.get(i).fileName()), deadline()));
+            stitched.add(ENCODER.concat(parts, audio, info, plan.get(i), out.resolve(plan.get(i).fileName()), deadline()));
         }
         return stitched;
+    }
+
+    /** Every flash with its beep, at the time the single pass shows it, every frame kept. */
+    private void assertInSyncLikeTheSinglePass(Path source, List<EncodedFile> stitched) throws IOException {
+        var info = ENCODER.probe(source.toString(), deadline());
+        var singlePass = ENCODER.transcode(source.toString(), info, LADDER.plan(info.video().orElseThrow()),
+                dir("single-pass"), deadline());
+        double tolerance = FRAME + AAC_FRAME;
+        for (int i = 0; i < singlePass.size(); i++) {
+            Path file = stitched.get(i).file();
+            var flashes = VideoMeasurements.flashTimes(file);
+            var beeps = VideoMeasurements.beepTimes(file);
+            var singlePassFlashes = VideoMeasurements.flashTimes(singlePass.get(i).file());
+            var singlePassBeeps = VideoMeasurements.beepTimes(singlePass.get(i).file());
+            assertThat(flashes).as("flashes").hasSameSizeAs(TestVideos.MARKER_TIMES);
+            assertThat(beeps).as("beeps").hasSameSizeAs(TestVideos.MARKER_TIMES);
+            for (int marker = 0; marker < TestVideos.MARKER_TIMES.size(); marker++) {
+                assertThat(beeps.get(marker)).as("beep %d against its flash", marker).isCloseTo(flashes.get(marker), within(tolerance));
+                assertThat(flashes.get(marker)).as("flash %d against the single pass's", marker)
+                        .isCloseTo(singlePassFlashes.get(marker), within(FRAME));
+                assertThat(beeps.get(marker)).as("beep %d against the single pass's", marker)
+                        .isCloseTo(singlePassBeeps.get(marker), within(AAC_FRAME));
+            }
+            assertThat(VideoMeasurements.frameCount(file)).isEqualTo(VideoMeasurements.frameCount(source));
+        }
     }
 
     private static void assertLikeTheSource(EncodedFile rendition, Path source) {

@@ -57,6 +57,20 @@ class ToolFailureTest {
     }
 
     @Test
+    void inputsTheWhitelistsTurnDownArePermanentWithTheFormatNamed() {
+        assertThat(failure(FFPROBE, "[hls @ 0x55d1c0] Format not on whitelist 'mov,mp4,matroska'",
+                "https://b/evil.mp4?X-Amz-Signature=secret: Invalid argument"))
+                .isInstanceOf(UnsupportedMediaException.class)
+                .hasMessageStartingWith("not a video file: ffprobe recognised it as an HLS playlist (hls), which the pipeline does not read");
+        assertThat(failure(FFMPEG, "[wtv @ 0x55d1c0] Format not on whitelist 'mov'", "/tmp/x: Invalid argument"))
+                .isInstanceOf(UnsupportedMediaException.class).hasMessageContaining("recognised it as wtv,");
+        assertThat(failure(FFMPEG, "[http @ 0x55] Protocol 'http' not on whitelist 'https,tls,tcp'!",
+                "[tls @ 0x55] Error in the pull function."))
+                .isInstanceOf(UnsupportedMediaException.class)
+                .hasMessage("not a video file: it refers to another resource (over http), which the pipeline does not read");
+    }
+
+    @Test
     void anythingElseIsRetryableWithTheLastLinesAndNoSignature() {
         var failure = failure(FFMPEG, "Something new went wrong with https://b/v.mp4?X-Amz-Signature=secret&X-Amz-Credential=AKIA");
 

@@ -58,6 +58,25 @@ class VideoEncoderTranscodeTest {
     }
 
     @Test
+    void nonSquarePixelsComeOutAsShownInSquarePixels() {
+        Path source = TestVideos.hdv();
+        var info = probe(source);
+        var video = info.video().orElseThrow();
+        assertThat(video.width()).isEqualTo(1440);
+        assertThat(video.sampleAspectRatio()).isEqualTo(4.0 / 3);
+        var renditions = RenditionLadder.parse(RenditionLadder.DEFAULT, 64).plan(video);
+
+        var files = ENCODER.transcode(source.toString(), info, renditions, directory, deadline());
+
+        // Shown 1920x1080: its short side is 1080, so 1080p is no upscale.
+        assertThat(files).extracting(file -> VideoMeasurements.picture(file.file()))
+                .containsExactly("h264 1920x1080", "h264 1280x720", "h264 854x480");
+        assertThat(files).allSatisfy(file -> assertThat(file.info().video().orElseThrow().sampleAspectRatio()).isEqualTo(1.0));
+        Path poster = ENCODER.poster(source.toString(), info, renditions.getFirst(), directory.resolve("poster.jpg"), deadline());
+        assertThat(VideoMeasurements.picture(poster)).isEqualTo("mjpeg 1920x1080");
+    }
+
+    @Test
     void renditionsKeepEveryFrameAndTheDuration() {
         var source = TestVideos.landscape();
 

@@ -34,8 +34,9 @@ class VideoStoreTest {
     private static final Upload VERSIONED = new Upload("offstage-video-uploads", "uploads/été/clip.mov",
             Optional.of("3HL4kqtJlcpXroDTDmjVBH40Nrjfkd"), "0055AED6DCD90281E6", 7L, "\"9b2cf535f27731c974343645a3985328\"");
     private static final MediaInfo MEDIA = new MediaInfo("mov,mp4,m4a,3gp,3g2,mj2", 187.433333, 48_213_377L, 2_057_812L,
-            Optional.of(new MediaInfo.Video("h264", 1920, 1080, 90, 30000.0 / 1001, "yuv420p")),
-            Optional.of(new MediaInfo.Audio("aac", 2, 48_000, 128_004L)), 3);
+            // HDV: 1440 coded, 1920 shown; its video starts 0.541333 s after its audio, as in an MPEG-TS.
+            Optional.of(new MediaInfo.Video("h264", 1440, 1080, 90, 30000.0 / 1001, "yuv420p", 4.0 / 3, 1.941333)),
+            Optional.of(new MediaInfo.Audio("aac", 2, 48_000, 128_004L, 1.4)), 3);
     private static final List<StoredRendition> RENDITIONS = List.of(
             new StoredRendition("1080p", "videos/x/1080p.mp4", 1080, 1920, 187.4, 120_000_123L, "h264", "aac"),
             new StoredRendition("720p", "videos/x/720p.mp4", 720, 1280, 187.433333, 60_000_000L, "h264", null));
