@@ -331,6 +331,7 @@ class VideoPipelineTest {
         // As the segments queue's redrive policy does after VideoMaxReceiveCount failed deliveries.
         var segments = stack.drain(VideoStack.SEGMENTS_QUEUE);
         assertThat(segments).hasSize(5);
+        var lost = dev.offstage.video.segments.SegmentMessage.parse(segments.get(2).body());
         stack.aws.sqs().sendMessage(send -> send.queueUrl(stack.queueUrl(VideoStack.FAILURES_QUEUE)).messageBody(segments.get(2).body()));
 
         var recorder = setup(VideoStack.FAILURE_RECORDER).failureRecorder();
@@ -339,7 +340,7 @@ class VideoPipelineTest {
         assertThat(batch.getRecords()).hasSize(1);
         var video = record(videoId);
         assertThat(video.status()).isEqualTo(VideoStatus.FAILED);
-        assertThat(video.reason()).hasValueSatisfying(reason -> assertThat(reason).contains("segment 3 of 5"));
+        assertThat(video.reason()).hasValueSatisfying(reason -> assertThat(reason).contains("segment " + (lost.index() + 1) + " of 5"));
         assertThat(notices(videoId)).singleElement().extracting(VideoNotice::type).isEqualTo("video.failed");
         // The other segments' workers now skip: nothing is transcoded for a FAILED video.
         var worker = setup(VideoStack.SEGMENT_WORKER).segmentWorker();

@@ -84,8 +84,9 @@ public final class Assembler {
         var deadline = clock.instant().plus(remaining).minus(config.safetyMargin());
         try (var work = WorkDirectory.fresh(workRoot)) {
             // The audio was encoded once when the video was split, from the upload the event named.
+            var source = record.metadata().orElseThrow(() -> new IllegalStateException("Video " + videoId + " has no metadata"));
             Optional<Path> audio = Optional.empty();
-            if (record.metadata().map(MediaInfo::hasAudio).orElse(false)) {
+            if (source.hasAudio()) {
                 var file = work.path().resolve("audio.m4a");
                 files.download(VideoFiles.audioKey(videoId), file);
                 audio = Optional.of(file);
@@ -100,7 +101,8 @@ public final class Assembler {
                     files.download(VideoFiles.encodedSegmentKey(videoId, rendition.name(), index), piece);
                     pieces.add(piece);
                 }
-                var stitched = encoder.concat(pieces, audio, rendition, work.path().resolve(rendition.fileName()), deadline);
+                // The source's own gap between picture and sound, which the cut segments lost, is put back here.
+                var stitched = encoder.concat(pieces, audio, source, rendition, work.path().resolve(rendition.fileName()), deadline);
                 var key = VideoFiles.renditionKey(videoId, rendition);
                 stored.add(VideoTranscoder.storedRendition(key, stitched));
                 VideoTranscoder.requireTime(clock, deadline, "upload " + key);

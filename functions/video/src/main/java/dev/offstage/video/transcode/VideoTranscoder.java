@@ -167,11 +167,11 @@ public final class VideoTranscoder {
     private void split(String videoId, String source, MediaInfo info, List<Rendition> renditions, WorkDirectory work, Instant deadline) {
         var video = info.video().orElseThrow();
         if (info.hasAudio()) {
-            var audio = encoder.encodeAudio(source, renditions.getFirst().audioKbps(), work.path().resolve("audio.m4a"), deadline);
+            var audio = encoder.encodeAudio(source, info, renditions.getFirst().audioKbps(), work.path().resolve("audio.m4a"), deadline);
             put(VideoFiles.audioKey(videoId), audio, "audio/mp4", deadline);
             WorkDirectory.delete(audio);
         }
-        var pieces = encoder.split(source, config.segmentLength(), work.directory("segments"), deadline);
+        var pieces = encoder.split(source, info, config.segmentLength(), work.directory("segments"), deadline);
         for (var index = 0; index < pieces.size(); index++) {
             put(VideoFiles.sourceSegmentKey(videoId, index), pieces.get(index), "video/x-matroska", deadline);
             WorkDirectory.delete(pieces.get(index));
