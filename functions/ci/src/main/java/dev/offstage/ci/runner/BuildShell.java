@@ -199,7 +199,21 @@ public final class BuildShell {
                 killed++;
             }
         }
+        // SIGKILL is delivered, not awaited: wait until they are gone, so that a build reported
+        // TIMED_OUT has no process left (and the next invocation starts with none).
+        var until = System.nanoTime() + KILL_WAIT.toNanos();
         process.waitFor(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        for (ProcessHandle handle : others) {
+            var left = until - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                handle.onExit().get(left, TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // still reported alive after KILL_WAIT: nothing more a SIGKILL can do
+            }
+        }
         return killed;
     }
 
