@@ -330,8 +330,11 @@ public final class Batch {
         return messageGroupOf(message) != null;
     }
 
-    /** The message's {@code ApproximateReceiveCount}: 1 on first delivery, empty when absent or malformed. */
-    private static OptionalInt receiveCountOf(SQSMessage message) {
+    /**
+     * The message's {@code ApproximateReceiveCount}: 1 on first delivery, empty when absent or
+     * malformed. For handlers that act on a message's last delivery before its dead-letter queue.
+     */
+    public static OptionalInt receiveCountOf(SQSMessage message) {
         var value = message.getAttributes() == null ? null : message.getAttributes().get("ApproximateReceiveCount");
         if (value == null) {
             return OptionalInt.empty();

@@ -76,6 +76,18 @@ public final class VideoCompletion {
         metrics.flush();
     }
 
+    /**
+     * {@link #failed} on a last attempt, while {@code cause} is about to propagate: a failure to
+     * record is added to it as suppressed, so the error that ended the attempt stays the one reported.
+     */
+    public void failedOnLastAttempt(String videoId, String reason, RuntimeException cause) {
+        try {
+            failed(videoId, reason);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
     /** Sends the notice of a final video that has none yet (after a crash between storing and sending). */
     public void announceIfPending(VideoRecord record) {
         if (record.status() != VideoStatus.PROCESSING && !record.notified()) {

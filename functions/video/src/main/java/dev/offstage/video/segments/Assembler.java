@@ -80,7 +80,7 @@ public final class Assembler {
             LOG.atInfo().addKeyValue("video_id", videoId).log("Video {} is being assembled by another invocation", videoId);
             return;
         }
-        var receives = Receives.count(sqs);
+        var receives = Batch.receiveCountOf(sqs).orElse(1);
         var deadline = clock.instant().plus(remaining).minus(config.safetyMargin());
         try (var work = WorkDirectory.fresh(workRoot)) {
             // The audio was encoded once when the video was split, from the upload the event named.
@@ -117,7 +117,7 @@ public final class Assembler {
             files.deletePrefix(VideoFiles.workPrefix(videoId));
         } catch (RuntimeException e) {
             if (receives >= config.maxReceives()) {
-                Receives.failLast(completion, videoId, "assembly failed " + receives + " times: " + VideoTranscoder.describe(e), e);
+                completion.failedOnLastAttempt(videoId, "assembly failed " + receives + " times: " + VideoTranscoder.describe(e), e);
             }
             throw e;
         }

@@ -73,7 +73,7 @@ public final class SegmentWorker {
                     .log("Skipping segment {} of video {}: it is already {}", message.index(), videoId, record.status());
             return;
         }
-        var receives = Receives.count(sqs);
+        var receives = Batch.receiveCountOf(sqs).orElse(1);
         try {
             if (record.segmentsDone().contains(message.index())) {
                 LOG.atInfo().addKeyValue("video_id", videoId).addKeyValue("segment", message.index())
@@ -93,7 +93,7 @@ public final class SegmentWorker {
             completion.failed(videoId, "segment " + (message.index() + 1) + " of " + message.count() + ": " + e.reason());
         } catch (RuntimeException e) {
             if (receives >= config.maxReceives()) {
-                Receives.failLast(completion, videoId, "segment " + (message.index() + 1) + " of " + message.count()
+                completion.failedOnLastAttempt(videoId, "segment " + (message.index() + 1) + " of " + message.count()
                         + " failed " + receives + " times: " + VideoTranscoder.describe(e), e);
             }
             throw e;

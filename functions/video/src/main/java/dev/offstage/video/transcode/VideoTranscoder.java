@@ -115,7 +115,7 @@ public final class VideoTranscoder {
             completion.failed(videoId, e.reason());
         } catch (RuntimeException e) {
             if (attempts >= config.asyncAttempts()) {
-                failLastAttempt(videoId, attempts, e);
+                completion.failedOnLastAttempt(videoId, "could not be processed in " + attempts + " attempts: " + describe(e), e);
             }
             throw e;
         }
@@ -233,14 +233,6 @@ public final class VideoTranscoder {
         }
         return new StoredRendition(encoded.rendition().name(), key, video.displayWidth(), video.displayHeight(),
                 info.durationSeconds(), size, video.codec(), info.audio().map(MediaInfo.Audio::codec).orElse(null));
-    }
-
-    private void failLastAttempt(String videoId, int attempts, RuntimeException cause) {
-        try {
-            completion.failed(videoId, "could not be processed in " + attempts + " attempts: " + describe(cause));
-        } catch (RuntimeException e) {
-            cause.addSuppressed(e);
-        }
     }
 
     /** A failure in words, for the FAILED reason. */
