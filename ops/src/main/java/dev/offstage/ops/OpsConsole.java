@@ -97,13 +97,23 @@ public final class OpsConsole {
         }
         var attributes = queueAttributes();
         requireDeadLetterQueue(queueLogicalId, attributes);
+        var peeked = peek(queueLogicalId, max);
+        var fromBodies = new HashMap<String, String>();
+        for (var letter : peeked) {
+            var reason = invocationRecordReason(bodyOf(letter.message()));
+            if (reason != null) {
+                fromBodies.put(letter.message().messageId(), reason);
+            }
+        }
+        var fromLogs = logReasons(peeked.stream().map(letter -> letter.message().messageId())
+                .filter(id -> !fromBodies.containsKey(id)).toList());
         var letters = new ArrayList<DeadLetter>();
-        for (var peeked : peek(queueLogicalId, max)) {
-            var message = peeked.message();
-            var body = message.body() == null ? "" : message.body();
-            letters.add(new DeadLetter(message.messageId(), peeked.sentAt(), Math.max(0, peeked.receiveCount() - 1),
-                    body.length() > BODY_CHARACTERS ? body.substring(0, BODY_CHARACTERS) + "…" : body,
-                    failureReason(message.messageId(), body)));
+        for (var letter : peeked) {
+            var message = letter.message();
+            var body = bodyOf(message);
+            var reason = fromBodies.getOrDefault(message.messageId(), fromLogs.get(message.messageId()));
+            letters.add(new DeadLetter(message.messageId(), letter.sentAt(), Math.max(0, letter.receiveCount() - 1),
+                    body.length() > BODY_CHARACTERS ? body.substring(0, BODY_CHARACTERS) + "…" : body, reason));
         }
         return letters;
     }
@@ -312,22 +322,26 @@ public final class OpsConsole {
         }
     }
 
-    /**
-     * Lambda's on-failure destination record carries the error in its body; anything else failed
-     * in a consumer whose log line names the message id.
-     */
-    private String failureReason(String messageId, String body) {
-        var fromBody = invocationRecordReason(body);
-        if (fromBody != null) {
-            return fromBody;
+    private static String bodyOf(Message message) {
+        return message.body() == null ? "" : message.body();
+    }
+
+    /** Reasons from the logs; none when they cannot be read: the letters are worth showing without. */
+    private Map<String, String> logReasons(List<String> messageIds) {
+        if (messageIds.isEmpty()) {
+            return Map.of();
         }
         try {
-            return errors.reasonFor(messageId).orElse(null);
+            return errors.reasonsFor(messageIds);
         } catch (LogsUnavailableException e) {
-            return null;
+            return Map.of();
         }
     }
 
+    /**
+     * Lambda's on-failure destination record carries the error in its body: the condition
+     * (RetriesExhausted, EventAgeExceeded) and the function's error, or {@code null} for any other body.
+     */
     static String invocationRecordReason(String body) {
         if (!body.startsWith("{")) {
             return null;
