@@ -240,10 +240,11 @@ final class Cli {
         if (letters.isEmpty()) {
             return "No messages.\n";
         }
-        var table = new TextTable("MESSAGE ID", ">AGE", ">RECEIVES", "REASON", "BODY");
+        var table = new TextTable("MESSAGE ID", ">AGE", ">RECEIVES", "BODY", "REASON");
         for (var letter : letters) {
-            table.row(letter.messageId(), ago(letter.sentAt()), letter.receiveCount(), TextTable.cut(letter.failureReason(), 80),
-                    TextTable.cut(letter.body(), 60));
+            // The reason is what this view is for: shown whole.
+            table.row(letter.messageId(), ago(letter.sentAt()), letter.receiveCount(), TextTable.cut(letter.body(), 60),
+                    letter.failureReason());
         }
         return table.render();
     }
