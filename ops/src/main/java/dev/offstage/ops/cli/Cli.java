@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.Function;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -72,10 +73,19 @@ final class Cli {
         } catch (NoLocalRuntimeException | StackNotFoundException | RedriveFailedException e) {
             err.println("offstage: " + e.getMessage());
             return FAILED;
+        } catch (AwsServiceException e) {
+            var details = e.awsErrorDetails();
+            err.println("offstage: " + (details == null ? "AWS" : details.serviceName()) + " refused: "
+                    + (details == null || details.errorMessage() == null ? e.getMessage()
+                            : details.errorCode() + ": " + details.errorMessage()));
+            return FAILED;
         } catch (SdkException e) {
             err.println("offstage: " + (line.stack() == null
                     ? "the local runtime's emulators do not answer (is scripts/dev still running?): "
-                    : "AWS refused or could not be reached: ") + e.getMessage());
+                    : "AWS could not be reached: ") + e.getMessage());
+            return FAILED;
+        } catch (IllegalStateException e) {
+            err.println("offstage: " + e.getMessage());
             return FAILED;
         }
     }

@@ -171,6 +171,18 @@ class CliTest {
     }
 
     @Test
+    void aQueueTheEmulatorDoesNotKnowIsReportedAsRefused() throws IOException {
+        var json = Json.tree(Files.readString(endpoints));
+        var sqs = json.get("endpoints").get("sqs").asText();
+        Files.writeString(endpoints, Files.readString(endpoints).replace("\"queues\":{", "\"queues\":{\"GoneQueue\":\""
+                + sqs + "/000000000000/gone-queue\","));
+
+        assertThat(run("queues", "--endpoints", endpoints.toString())).isEqualTo(1);
+
+        assertThat(err()).contains("refused");
+    }
+
+    @Test
     void noEndpointsFileSaysToStartTheRuntime(@TempDir Path empty) {
         assertThat(run("queues", "--endpoints", empty.resolve("endpoints.json").toString())).isEqualTo(1);
 
