@@ -185,8 +185,10 @@ final class Cli {
                 throw new IllegalStateException("SQS lists no message move task for " + line.queue());
             }
             if (!line.json() && progress.moved() != lastMoved) {
-                out.println("  " + progress.status() + ": " + progress.moved() + " moved"
-                        + (progress.toMove() == null ? "" : " of " + progress.toMove()));
+                // ElasticMQ reports 0 to move; SQS the count when the task started.
+                var of = progress.toMove() != null && progress.toMove() >= progress.moved() && progress.toMove() > 0
+                        ? " of " + progress.toMove() : "";
+                out.println("  " + progress.status() + ": " + progress.moved() + " moved" + of);
                 lastMoved = progress.moved();
             }
             if (progress.finished()) {
@@ -226,15 +228,15 @@ final class Cli {
     String queuesTable(List<QueueStatus> queues) {
         var table = new TextTable("QUEUE", ">WAITING", ">IN FLIGHT", ">DELAYED", ">OLDEST", "REDRIVE");
         for (var queue : queues) {
-            String redrive;
+            // A queue can be both: the video failures queue collects dead letters and has its own.
+            var redrive = new java.util.ArrayList<String>();
             if (queue.isDeadLetterQueue()) {
-                redrive = "dead letters of " + String.join(", ", queue.sources());
-            } else if (queue.deadLetterQueue() != null) {
-                redrive = "→ " + queue.deadLetterQueue();
-            } else {
-                redrive = "";
+                redrive.add("dead letters of " + String.join(", ", queue.sources()));
             }
-            table.row(queue.logicalId(), queue.visible(), queue.inFlight(), queue.delayed(), age(queue), redrive);
+            if (queue.deadLetterQueue() != null) {
+                redrive.add("→ " + queue.deadLetterQueue());
+            }
+            table.row(queue.logicalId(), queue.visible(), queue.inFlight(), queue.delayed(), age(queue), String.join("; ", redrive));
         }
         return table.render();
     }

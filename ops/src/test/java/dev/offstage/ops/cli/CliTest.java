@@ -137,7 +137,7 @@ class CliTest {
         assertThat(run("redrive", "WorkDeadLetterQueue", "--wait", "--endpoints", endpoints.toString())).isZero();
 
         assertThat(out()).startsWith("Moving 2 message(s) from WorkDeadLetterQueue back to WorkQueue (task ");
-        assertThat(out()).contains("COMPLETED");
+        assertThat(out()).containsPattern("COMPLETED: 2 moved");
         assertThat(fixture.visible("WorkDeadLetterQueue")).isZero();
         assertThat(fixture.visible("WorkQueue")).isEqualTo(2);
     }
