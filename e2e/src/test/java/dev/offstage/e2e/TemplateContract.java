@@ -50,6 +50,9 @@ final class TemplateContract {
     static final Set<String> ASYNC_EVENTS = Set.of("S3", "SNS", "EventBridgeRule", "CloudWatchEvent", "Schedule",
             "ScheduleV2", "CloudWatchLogs", "IoTRule", "AlexaSkill", "Cognito");
 
+    /** How the exceptions table names a grant of every function. */
+    static final Set<String> EVERY_FUNCTION = Set.of("every function", "all functions", "*");
+
     /** Variables that something other than the function's code reads: the JVM itself. */
     static final Set<String> READ_BY_THE_PLATFORM = Set.of("JAVA_TOOL_OPTIONS", "JAVA_OPTS");
 
@@ -351,24 +354,56 @@ final class TemplateContract {
      * SAM policy template that takes no resource (SAM's parameterless templates are the
      * account-wide ones: CloudWatchPutMetricPolicy, EC2DescribePolicy...), a managed policy — unless
      * the operations page's IAM exceptions table lists it; and every exception listed is used.
+     *
+     * <p>What SAM attaches to every function by itself (AWSLambdaBasicExecutionRole for logs, and
+     * AWSXrayWriteOnlyAccess with {@code Tracing: Active}) need not be listed, but may be — by
+     * policy or action, for a function or for "every function" — without counting as unused.
      */
     List<String> wildcardGrantsAreTheDocumentedExceptions() {
         var problems = new ArrayList<String>();
         exceptionsProblem.ifPresent(problems::add);
+        var documented = new LinkedHashSet<WildcardGrant>();
+        for (var exception : documentedExceptions) {
+            if (EVERY_FUNCTION.contains(exception.grantee().toLowerCase(Locale.ROOT))) {
+                idsOf(FUNCTION).forEach(function -> documented.add(new WildcardGrant(function, exception.action())));
+            } else {
+                documented.add(exception);
+            }
+        }
         var grants = wildcardGrants();
         for (var grant : grants) {
-            if (!documentedExceptions.contains(grant)) {
+            if (!documented.contains(grant)) {
                 problems.add(grant.grantee() + ": grants " + grant.action() + " on Resource \"*\", which is not in the"
                         + " IAM exceptions table of docs/operations.md (Function | Action | Why)");
             }
         }
+        var granted = new LinkedHashSet<>(grants);
+        granted.addAll(implicitGrants());
         for (var exception : documentedExceptions) {
-            if (!grants.contains(exception)) {
+            var used = EVERY_FUNCTION.contains(exception.grantee().toLowerCase(Locale.ROOT))
+                    ? granted.stream().anyMatch(grant -> grant.action().equals(exception.action()))
+                    : granted.contains(exception);
+            if (!used) {
                 problems.add("docs/operations.md lists the IAM exception " + exception.grantee() + " | "
                         + exception.action() + ", but the template grants no such thing");
             }
         }
         return problems;
+    }
+
+    /** What SAM attaches to a function's role without a word in its Policies, by policy and by action. */
+    private Set<WildcardGrant> implicitGrants() {
+        var grants = new LinkedHashSet<WildcardGrant>();
+        for (var function : idsOf(FUNCTION)) {
+            var implicit = new ArrayList<>(List.of("AWSLambdaBasicExecutionRole", "logs:CreateLogGroup", "logs:CreateLogStream",
+                    "logs:PutLogEvents"));
+            if ("Active".equals(properties(function).get("Tracing"))) {
+                implicit.addAll(List.of("AWSXrayWriteOnlyAccess", "xray:PutTraceSegments", "xray:PutTelemetryRecords",
+                        "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"));
+            }
+            implicit.forEach(action -> grants.add(new WildcardGrant(function, action)));
+        }
+        return grants;
     }
 
     Set<WildcardGrant> wildcardGrants() {

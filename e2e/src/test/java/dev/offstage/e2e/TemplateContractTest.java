@@ -195,6 +195,7 @@ class TemplateContractTest {
                       Properties:
                         CodeUri: fn
                         Handler: example.Worker::handleRequest
+                        Tracing: Active
                         Policies:
                           - CloudWatchPutMetricPolicy: {}
                           - Statement:
@@ -209,7 +210,8 @@ class TemplateContractTest {
                     | Function | Action | Why |
                     |----------|--------|-----|
                     | `Worker` | `CloudWatchPutMetricPolicy` | PutMetricData has no resource-level permissions. |
-                    | `Worker` | `xray:PutTraceSegments` | X-Ray takes no resource. |
+                    | `Worker` | `ec2:DescribeInstances` | Not granted: reported unused. |
+                    | every function | `xray:PutTraceSegments` | SAM's Tracing: Active; may be listed, need not be. |
 
                     ## Alarms
                     """);
@@ -217,7 +219,22 @@ class TemplateContractTest {
             assertThat(contract.wildcardGrantsAreTheDocumentedExceptions()).containsExactly(
                     "Worker: grants s3:GetObject on Resource \"*\", which is not in the IAM exceptions table of docs/operations.md (Function | Action | Why)",
                     "Worker: grants s3:PutObject on Resource \"*\", which is not in the IAM exceptions table of docs/operations.md (Function | Action | Why)",
-                    "docs/operations.md lists the IAM exception Worker | xray:PutTraceSegments, but the template grants no such thing");
+                    "docs/operations.md lists the IAM exception Worker | ec2:DescribeInstances, but the template grants no such thing");
+        }
+
+        @Test
+        void anOperationsPageWithoutTheExceptionsTableIsReported() throws Exception {
+            var contract = contract("""
+                    Jobs:
+                      Type: AWS::SQS::Queue
+                    """, """
+                    # Operations
+
+                    ## Alarms
+                    """);
+
+            assertThat(contract.wildcardGrantsAreTheDocumentedExceptions()).containsExactly(
+                    folder.resolve("operations.md") + " has no '## IAM exceptions' section");
         }
 
         @Test
