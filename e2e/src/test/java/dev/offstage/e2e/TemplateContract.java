@@ -174,7 +174,7 @@ final class TemplateContract {
                 return names;
             });
             for (var variable : new TreeSet<>(set)) {
-                if (!known.contains(variable) && !READ_BY_THE_PLATFORM.contains(variable)) {
+                if (!known.contains(variable) && !READ_BY_THE_PLATFORM.contains(variable) && !setByLambda(variable)) {
                     problems.add(function.logicalId() + ": environment variable " + variable
                             + " is set, but no code of " + relative(function.codeUri()) + " or the toolkit reads it");
                 }
@@ -218,6 +218,7 @@ final class TemplateContract {
         return new EnvironmentReads(directories.stream().filter(Files::isDirectory).toList());
     }
 
+    /** Lambda's own variables and the ones its runtime and the AWS SDK read ({@code AWS_LAMBDA_EXEC_WRAPPER}...). */
     private static boolean setByLambda(String variable) {
         return FunctionSpec.RESERVED_VARIABLES.contains(variable) || variable.startsWith("AWS_");
     }
