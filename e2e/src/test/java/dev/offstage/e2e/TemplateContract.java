@@ -23,9 +23,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
 
 /**
@@ -255,7 +257,7 @@ final class TemplateContract {
         var watched = new LinkedHashSet<String>();
         for (var metric : alarmMetrics()) {
             if (metric.namespace().equals("AWS/SQS")) {
-                metric.dimension("QueueName").ifPresent(watched::add);
+                metric.queue().ifPresent(watched::add);
             }
         }
         var problems = new ArrayList<String>();
@@ -299,7 +301,7 @@ final class TemplateContract {
         var throttles = new LinkedHashSet<String>();
         for (var metric : alarmMetrics()) {
             if (metric.namespace().equals("AWS/Lambda")) {
-                var function = metric.dimension("FunctionName");
+                var function = metric.function();
                 if (metric.name().equals("Errors")) {
                     function.ifPresent(errors::add);
                 } else if (metric.name().equals("Throttles")) {
@@ -380,6 +382,7 @@ final class TemplateContract {
         }
         var granted = new LinkedHashSet<>(grants);
         granted.addAll(implicitGrants());
+        granted.addAll(everyGrant());
         for (var exception : documentedExceptions) {
             var used = EVERY_FUNCTION.contains(exception.grantee().toLowerCase(Locale.ROOT))
                     ? granted.stream().anyMatch(grant -> grant.action().equals(exception.action()))
@@ -390,6 +393,38 @@ final class TemplateContract {
             }
         }
         return problems;
+    }
+
+    /**
+     * Every action granted anywhere, on any resource: by functions' policies (each action, each
+     * policy template or managed policy by name) and by resource policies (a KMS key's, a bucket's)
+     * under the logical id of the resource they protect or are. A documented exception must name
+     * one of these — the table may explain grants narrower than {@code *} too.
+     */
+    private Set<WildcardGrant> everyGrant() {
+        var grants = new LinkedHashSet<WildcardGrant>();
+        for (var function : idsOf(FUNCTION)) {
+            for (var policy : list(properties(function).get("Policies"))) {
+                switch (policy) {
+                    case String managed -> grants.add(new WildcardGrant(function, managed));
+                    case Map<?, ?> document when document.containsKey("Statement") ->
+                            list(document.get("Statement")).forEach(statement -> list(map(statement).get("Action"))
+                                    .forEach(action -> grants.add(new WildcardGrant(function, String.valueOf(action)))));
+                    case Map<?, ?> sam -> sam.keySet().forEach(name -> grants.add(new WildcardGrant(function, String.valueOf(name))));
+                    default -> {}
+                }
+            }
+        }
+        for (var id : resources.keySet()) {
+            var properties = properties(id);
+            var document = properties.containsKey("KeyPolicy") ? properties.get("KeyPolicy") : properties.get("PolicyDocument");
+            var protectedId = typeOf(id).equals(BUCKET_POLICY) ? referencedId(properties.get("Bucket")).orElse(id) : id;
+            list(map(document).get("Statement")).forEach(statement -> list(map(statement).get("Action")).forEach(action -> {
+                grants.add(new WildcardGrant(id, String.valueOf(action)));
+                grants.add(new WildcardGrant(protectedId, String.valueOf(action)));
+            }));
+        }
+        return grants;
     }
 
     /** What SAM attaches to a function's role without a word in its Policies, by policy and by action. */
@@ -525,11 +560,46 @@ final class TemplateContract {
     // ---------------------------------------------------------------------------------------------
     // Template access
 
-    /** One metric an alarm watches: dimensions by name, values as the logical id they reference. */
-    record Metric(String namespace, String name, Map<String, Optional<String>> dimensions) {
-        Optional<String> dimension(String dimensionName) {
-            return dimensions.getOrDefault(dimensionName, Optional.empty());
+    /** One metric an alarm watches, dimension values as written. */
+    record Metric(String namespace, String name, Map<String, Object> dimensions) {
+
+        /** The queue a {@code QueueName} dimension names: {@code !GetAtt X.QueueName} ({@code !Ref} is its URL). */
+        Optional<String> queue() {
+            return attributeOf(dimensions.get("QueueName"), "QueueName");
         }
+
+        /** The function a {@code FunctionName} dimension names: {@code !Ref X} ({@code !GetAtt X.Arn} is no name). */
+        Optional<String> function() {
+            return attributeOf(dimensions.get("FunctionName"), null);
+        }
+    }
+
+    /**
+     * The logical id behind {@code !GetAtt X.attribute} (or {@code !Sub "${X.attribute}"}), or
+     * behind {@code !Ref X} (or {@code !Sub "${X}"}) when {@code attribute} is null.
+     */
+    private static Optional<String> attributeOf(Object value, String attribute) {
+        if (!(value instanceof Map<?, ?> call) || call.size() != 1) {
+            return Optional.empty();
+        }
+        var name = String.valueOf(call.keySet().iterator().next());
+        var argument = call.values().iterator().next();
+        var written = switch (name) {
+            case "Ref" -> argument instanceof String id ? id : "";
+            case "Fn::GetAtt" -> argument instanceof List<?> parts ? parts.stream().map(String::valueOf).reduce((a, b) -> a + "." + b).orElse("")
+                    : String.valueOf(argument);
+            case "Fn::Sub" -> argument instanceof String text && text.startsWith("${") && text.endsWith("}")
+                    ? text.substring(2, text.length() - 1) : "";
+            default -> "";
+        };
+        if (name.equals("Ref") && attribute != null || name.equals("Fn::GetAtt") && attribute == null) {
+            return Optional.empty();
+        }
+        if (attribute == null) {
+            return written.matches("[A-Za-z0-9]+") ? Optional.of(written) : Optional.empty();
+        }
+        return written.endsWith("." + attribute) ? Optional.of(written.substring(0, written.length() - attribute.length() - 1))
+                : Optional.empty();
     }
 
     List<Metric> alarmMetrics() {
@@ -550,10 +620,10 @@ final class TemplateContract {
     }
 
     private static Metric metric(Map<String, Object> metric) {
-        var dimensions = new LinkedHashMap<String, Optional<String>>();
+        var dimensions = new LinkedHashMap<String, Object>();
         for (var dimension : list(metric.get("Dimensions"))) {
             var body = map(dimension);
-            dimensions.put(String.valueOf(body.get("Name")), referencedId(body.get("Value")));
+            dimensions.put(String.valueOf(body.get("Name")), body.get("Value"));
         }
         return new Metric(String.valueOf(metric.get("Namespace")), String.valueOf(metric.get("MetricName")), dimensions);
     }
@@ -603,7 +673,8 @@ final class TemplateContract {
     }
 
     private List<FunctionSpec> functions() {
-        return idsOf(FUNCTION).stream().map(id -> application.functions().get(id)).toList();
+        // A function whose Condition is false with the default parameters is not in the application.
+        return idsOf(FUNCTION).stream().map(id -> application.functions().get(id)).filter(Objects::nonNull).toList();
     }
 
     List<String> idsOf(String type) {
@@ -651,6 +722,10 @@ final class TemplateContract {
     static final class IamExceptions {
 
         static final String HEADING = "## IAM exceptions";
+        private static final Pattern LOGICAL_ID = Pattern.compile("\\b[A-Z][A-Za-z0-9]+\\b");
+        /** service:Action, not the service:region parts of an ARN. */
+        private static final Pattern IAM_ACTION = Pattern.compile("(?<![A-Za-z0-9:])(?!arn:)[a-z][a-z0-9-]*:[A-Za-z*][A-Za-z0-9*]*");
+        private static final Pattern POLICY_NAME = Pattern.compile("`([A-Z][A-Za-z0-9]+)`");
 
         private IamExceptions() {}
 
@@ -670,7 +745,12 @@ final class TemplateContract {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            var start = lines.indexOf(HEADING);
+            var start = -1;
+            for (var i = 0; i < lines.size() && start < 0; i++) {
+                if (lines.get(i).strip().equalsIgnoreCase(HEADING)) {
+                    start = i;
+                }
+            }
             if (start < 0) {
                 return Optional.of(page + " has no '" + HEADING + "' section");
             }
@@ -691,9 +771,9 @@ final class TemplateContract {
                 if (cells.length < 3) {
                     return Optional.of(page + ": the IAM exceptions row '" + trimmed + "' needs three cells: Function | Action | Why");
                 }
-                for (var grantee : cells[0].split(",")) {
-                    for (var action : cells[1].split(",")) {
-                        exceptions.add(new WildcardGrant(cell(grantee), cell(action)));
+                for (var grantee : grantees(cells[0])) {
+                    for (var action : actions(cells[1])) {
+                        exceptions.add(new WildcardGrant(grantee, action));
                     }
                 }
             }
@@ -703,8 +783,31 @@ final class TemplateContract {
             return Optional.empty();
         }
 
-        private static String cell(String text) {
-            return text.replace("`", "").strip();
+        /**
+         * "every function" (or "all functions", "*"), else the logical ids the cell names:
+         * {@code VideoAssemblerFunction}, {@code (AlarmTopicKey's key policy)}.
+         */
+        private static List<String> grantees(String cell) {
+            var text = cell.replace("`", "").strip();
+            if (EVERY_FUNCTION.contains(text.toLowerCase(Locale.ROOT))) {
+                return List.of("every function");
+            }
+            var ids = LOGICAL_ID.matcher(text).results().map(MatchResult::group).toList();
+            return ids.isEmpty() ? List.of(text) : ids;
+        }
+
+        /**
+         * The IAM actions the cell names ({@code logs:PutLogEvents}, {@code kms:GenerateDataKey*}),
+         * else the policies in backticks ({@code CloudWatchPutMetricPolicy}), else the whole cell:
+         * prose around them ("on {@code *}", "for the account") is explanation.
+         */
+        private static List<String> actions(String cell) {
+            var actions = IAM_ACTION.matcher(cell).results().map(MatchResult::group).toList();
+            if (!actions.isEmpty()) {
+                return actions;
+            }
+            var policies = POLICY_NAME.matcher(cell).results().map(match -> match.group(1)).toList();
+            return policies.isEmpty() ? List.of(cell.replace("`", "").strip()) : policies;
         }
     }
 }

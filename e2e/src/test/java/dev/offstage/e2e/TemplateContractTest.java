@@ -154,9 +154,25 @@ class TemplateContractTest {
                         EvaluationPeriods: 1
                         Threshold: 0
                         ComparisonOperator: GreaterThanThreshold
+                    WorkQueueAgeAlarm:
+                      Type: AWS::CloudWatch::Alarm
+                      Properties:
+                        Metrics:
+                          - Id: age
+                            MetricStat:
+                              Metric:
+                                Namespace: AWS/SQS
+                                MetricName: ApproximateAgeOfOldestMessage
+                                Dimensions: [{Name: QueueName, Value: !Ref WorkQueue}]
+                              Period: 60
+                              Stat: Maximum
+                        EvaluationPeriods: 1
+                        Threshold: 600
+                        ComparisonOperator: GreaterThanThreshold
                     """);
 
             assertThat(contract.everyQueueHasADeadLetterQueueOrIsOne()).isEmpty();
+            // WorkQueueAgeAlarm names the queue by its URL (!Ref): CloudWatch has no such queue name.
             assertThat(contract.everyQueueHasAnAlarm()).containsExactly(
                     "WorkQueue: no AWS::CloudWatch::Alarm watches it (an AWS/SQS metric with dimension QueueName: !GetAtt WorkQueue.QueueName)");
             assertThat(contract.storageIsEncryptedPrivateAndBounded()).isEmpty();
@@ -178,12 +194,34 @@ class TemplateContractTest {
                           Jobs:
                             Type: SQS
                             Properties: {Queue: !GetAtt Jobs.Arn}
+                    WorkerErrorsAlarm:
+                      Type: AWS::CloudWatch::Alarm
+                      Properties:
+                        Namespace: AWS/Lambda
+                        MetricName: Errors
+                        Dimensions: [{Name: FunctionName, Value: !Ref Worker}]
+                        Statistic: Sum
+                        Period: 60
+                        EvaluationPeriods: 1
+                        Threshold: 0
+                        ComparisonOperator: GreaterThanThreshold
+                    WorkerThrottlesAlarm:
+                      Type: AWS::CloudWatch::Alarm
+                      Properties:
+                        Namespace: AWS/Lambda
+                        MetricName: Throttles
+                        Dimensions: [{Name: FunctionName, Value: !GetAtt Worker.Arn}]
+                        Statistic: Sum
+                        Period: 60
+                        EvaluationPeriods: 1
+                        Threshold: 0
+                        ComparisonOperator: GreaterThanThreshold
                     """);
 
             assertThat(contract.visibilityTimeoutsAreSixTimesTheConsumersTimeout()).containsExactly(
                     "Jobs: VisibilityTimeout 60 s is less than 6 × Worker's Timeout (30 s) = 180 s");
+            // An ARN is no function name: the throttles alarm watches nothing.
             assertThat(contract.everyFunctionHasErrorsAndThrottlesAlarms()).containsExactly(
-                    "Worker: no alarm on AWS/Lambda Errors with dimension FunctionName: !Ref Worker",
                     "Worker: no alarm on AWS/Lambda Throttles with dimension FunctionName: !Ref Worker");
         }
 
@@ -220,6 +258,43 @@ class TemplateContractTest {
                     "Worker: grants s3:GetObject on Resource \"*\", which is not in the IAM exceptions table of docs/operations.md (Function | Action | Why)",
                     "Worker: grants s3:PutObject on Resource \"*\", which is not in the IAM exceptions table of docs/operations.md (Function | Action | Why)",
                     "docs/operations.md lists the IAM exception Worker | ec2:DescribeInstances, but the template grants no such thing");
+        }
+
+        @Test
+        void exceptionsMayExplainNarrowerGrantsAndResourcePoliciesInProse() throws Exception {
+            var contract = contract("""
+                    TopicKey:
+                      Type: AWS::KMS::Key
+                      Properties:
+                        KeyPolicy:
+                          Statement:
+                            - Effect: Allow
+                              Principal: {Service: cloudwatch.amazonaws.com}
+                              Action: [kms:Decrypt, kms:GenerateDataKey*]
+                              Resource: "*"
+                    Worker:
+                      Type: AWS::Serverless::Function
+                      Properties:
+                        CodeUri: fn
+                        Handler: example.Worker::handleRequest
+                        Policies:
+                          - Statement:
+                              - Effect: Allow
+                                Action: [s3:ListBucket]
+                                Resource: arn:aws:s3:::outputs
+                    """, """
+                    ## IAM exceptions
+
+                    | Function | Action | Why |
+                    |---|---|---|
+                    | every function | `logs:CreateLogStream`, `logs:PutLogEvents` on `*` | SAM's AWSLambdaBasicExecutionRole. |
+                    | Worker | `s3:ListBucket` on `arn:aws:s3:::outputs` | listing is bucket-level, under a prefix condition. |
+                    | (TopicKey's key policy) | `kms:Decrypt`/`kms:GenerateDataKey*` for CloudWatch, on `*` | in a key policy `*` is the key. |
+                    | Worker | `sqs:DeleteQueue` on `*` | stale: reported. |
+                    """);
+
+            assertThat(contract.wildcardGrantsAreTheDocumentedExceptions()).containsExactly(
+                    "docs/operations.md lists the IAM exception Worker | sqs:DeleteQueue, but the template grants no such thing");
         }
 
         @Test
