@@ -13,6 +13,8 @@ import dev.offstage.local.template.Templates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,9 +128,11 @@ final class TemplateContract {
                             + relative(function.codeUri().resolve("target/classes")) + ")");
                     continue;
                 }
-                try {
+                // The module's classes over this class path, which holds the Lambda interfaces to compare with.
+                try (var loader = new URLClassLoader(new URL[] {function.codeUri().resolve("target/classes").toUri().toURL()},
+                        getClass().getClassLoader())) {
                     var signature = lambda.handlerSignature(function.logicalId());
-                    var type = Class.forName(className, false, getClass().getClassLoader());
+                    var type = Class.forName(className, false, loader);
                     if (!RequestHandler.class.isAssignableFrom(type) && !RequestStreamHandler.class.isAssignableFrom(type)) {
                         problems.add(function.logicalId() + ": handler class " + className
                                 + " implements neither RequestHandler nor RequestStreamHandler");
@@ -138,8 +142,10 @@ final class TemplateContract {
                     }
                 } catch (FunctionSetupException e) {
                     e.problems().forEach(problem -> problems.add(problem.toString()));
-                } catch (ClassNotFoundException e) {
-                    problems.add(function.logicalId() + ": handler class " + className + " is not on the e2e test class path");
+                } catch (ClassNotFoundException | LinkageError e) {
+                    problems.add(function.logicalId() + ": handler class " + className + " cannot be loaded: " + e);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
             }
         }
