@@ -7,6 +7,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -87,6 +88,31 @@ public final class Templates {
         } catch (TemplateException e) {
             throw new TemplateException(file, redact(e.problems(), secrets));
         }
+    }
+
+    /**
+     * A template as written, for checks beyond what the runtime needs (alarms, policies,
+     * encryption): its sections as maps, lists and scalars, in template order, with intrinsics in
+     * their long form ({@code {Ref: X}}, {@code {Fn::GetAtt: [X, Attribute]}}, {@code {Fn::Sub: ...}})
+     * and nothing resolved. SAM's {@code Globals.Function} is merged into the {@code Properties} of
+     * every {@code AWS::Serverless::Function} as SAM merges it.
+     *
+     * @throws TemplateException when the text is not YAML or not shaped like a template
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> source(String templateYaml) {
+        var parsed = TemplateYaml.parse(templateYaml);
+        var document = TemplateDocument.of(parsed);
+        var declared = (Map<String, Object>) parsed.get("Resources");
+        var resources = new LinkedHashMap<String, Object>();
+        document.resources().forEach((id, resource) -> {
+            var body = new LinkedHashMap<String, Object>((Map<String, Object>) declared.get(id));
+            body.put("Properties", resource.properties());
+            resources.put(id, body);
+        });
+        var source = new LinkedHashMap<String, Object>(parsed);
+        source.put("Resources", resources);
+        return source;
     }
 
     /**

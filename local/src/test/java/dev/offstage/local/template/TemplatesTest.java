@@ -332,4 +332,29 @@ class TemplatesTest {
     void bucketsKeepVersioning() {
         assertThat(app.buckets().get("UploadsBucket").versioned()).isTrue();
     }
+
+    @Test
+    void sourceKeepsIntrinsicsAsWrittenAndMergesFunctionGlobals() {
+        var source = Templates.source("""
+                Transform: AWS::Serverless-2016-10-31
+                Globals:
+                  Function:
+                    Timeout: 30
+                    Environment: {Variables: {SHARED: one}}
+                Resources:
+                  Jobs:
+                    Type: AWS::SQS::Queue
+                  Worker:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: example.Worker
+                      Environment: {Variables: {QUEUE: !GetAtt Jobs.QueueName}}
+                """);
+
+        @SuppressWarnings("unchecked")
+        var worker = (Map<String, Object>) ((Map<String, Object>) source.get("Resources")).get("Worker");
+        assertThat(worker).containsEntry("Type", "AWS::Serverless::Function");
+        assertThat(worker.get("Properties")).isEqualTo(Map.of("Timeout", 30, "Handler", "example.Worker",
+                "Environment", Map.of("Variables", Map.of("SHARED", "one", "QUEUE", Map.of("Fn::GetAtt", List.of("Jobs", "QueueName"))))));
+    }
 }
