@@ -63,7 +63,10 @@ public final class OpsConsole {
     /**
      * Every queue of the deployment, sorted by logical id, dead-letter queues linked to their
      * sources. The oldest age comes from {@link QueueAges}; for a dead-letter queue whose age it
-     * does not know, from the oldest SentTimestamp of the messages peeked at (at most 10).
+     * does not know, from the oldest SentTimestamp of the messages peeked at (at most 10) — but
+     * only for a dead-letter queue without a redrive policy of its own: a peek counts as a receive,
+     * and on a queue that redrives further (VideoFailuresQueue, which a function consumes) it would
+     * bring its messages closer to being moved on. Such a queue's age stays unknown here.
      */
     public List<QueueStatus> queues() {
         var attributes = queueAttributes();
@@ -74,7 +77,7 @@ public final class OpsConsole {
             var queue = entry.getValue();
             var sources = sourcesOf(id, attributes);
             Long age = known.get(id);
-            if (age == null && !sources.isEmpty() && queue.visible() > 0) {
+            if (age == null && !sources.isEmpty() && queue.visible() > 0 && queue.deadLetterQueue(attributes) == null) {
                 age = peek(id, 10).stream().map(Peeked::sentAt).filter(Objects::nonNull).min(Comparator.naturalOrder())
                         .map(sent -> Math.max(0, Instant.now().getEpochSecond() - sent.getEpochSecond()))
                         .orElse(null);
@@ -91,7 +94,9 @@ public final class OpsConsole {
      * receive count is SQS's minus this read. The failure reason comes from the body for Lambda's
      * on-failure destination records, else from the logs ({@link ErrorLog#reasonFor}).
      *
-     * @throws IllegalArgumentException if the queue is unknown or no dead-letter queue
+     * @throws IllegalArgumentException if the queue is unknown, no dead-letter queue, or a
+     *                                  dead-letter queue with a redrive policy of its own (reading
+     *                                  counts as receives toward that policy's maxReceiveCount)
      */
     public List<DeadLetter> deadLetters(String queueLogicalId, int max) {
         if (max < 1) {
@@ -99,6 +104,12 @@ public final class OpsConsole {
         }
         var attributes = queueAttributes();
         requireDeadLetterQueue(queueLogicalId, attributes);
+        var onward = attributes.get(queueLogicalId).deadLetterQueue(attributes);
+        if (onward != null) {
+            throw new IllegalArgumentException(queueLogicalId + " redrives to " + onward + " itself: reading its messages "
+                    + "would count as receives and could move them there before their consumer has them; read " + onward
+                    + " instead");
+        }
         var peeked = peek(queueLogicalId, max);
         var fromBodies = new HashMap<String, String>();
         for (var letter : peeked) {

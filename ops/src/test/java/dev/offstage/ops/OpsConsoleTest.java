@@ -11,6 +11,7 @@ import dev.offstage.testing.EmulatorsExtension;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -66,6 +67,27 @@ class OpsConsoleTest {
 
         assertThat(dlq.oldestAgeSeconds()).isNotNull().isBetween(0L, 3600L);
         assertThat(visible(WORK_DLQ)).isEqualTo(1);
+    }
+
+    @Test
+    void aDeadLetterQueueThatRedrivesFurtherIsNeverPeeked() {
+        var sqs = fixture.aws.sqs();
+        var plainArn = sqs.getQueueAttributes(get -> get.queueUrl(fixture.url(PLAIN_QUEUE))
+                .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
+        sqs.setQueueAttributes(set -> set.queueUrl(fixture.url(WORK_DLQ)).attributes(Map.of(QueueAttributeName.REDRIVE_POLICY,
+                "{\"deadLetterTargetArn\":\"" + plainArn + "\",\"maxReceiveCount\":\"2\"}")));
+        fixture.send(WORK_DLQ, "consumed elsewhere");
+
+        var dlq = console.queues().stream().filter(queue -> queue.logicalId().equals(WORK_DLQ)).findFirst().orElseThrow();
+
+        assertThat(dlq.oldestAgeSeconds()).isNull();
+        assertThat(dlq.deadLetterQueue()).isEqualTo(PLAIN_QUEUE);
+        assertThatThrownBy(() -> console.deadLetters(WORK_DLQ, 10)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(WORK_DLQ + " redrives to " + PLAIN_QUEUE).hasMessageContaining("read " + PLAIN_QUEUE);
+        var received = sqs.receiveMessage(receive -> receive.queueUrl(fixture.url(WORK_DLQ))
+                .messageSystemAttributeNamesWithStrings("ApproximateReceiveCount")).messages();
+        assertThat(received).singleElement().satisfies(message ->
+                assertThat(message.attributesAsStrings()).containsEntry("ApproximateReceiveCount", "1"));
     }
 
     @Test
