@@ -358,6 +358,10 @@ final class TemplateContract {
     // ---------------------------------------------------------------------------------------------
     // IAM
 
+    private static final String SQS_EVENT_POLICY = "AWSLambdaSQSQueueExecutionRole";
+    private static final List<String> SQS_EVENT_ACTIONS = List.of("sqs:ReceiveMessage", "sqs:DeleteMessage",
+            "sqs:GetQueueAttributes");
+
     /**
      * No policy grants a {@code *} resource — an inline statement with {@code Resource: "*"}, a
      * SAM policy template that takes no resource (SAM's parameterless templates are the
@@ -380,6 +384,7 @@ final class TemplateContract {
             }
         }
         var grants = wildcardGrants();
+        grants.addAll(sqsEventGrants());
         for (var grant : grants) {
             if (!documented.contains(grant)) {
                 problems.add(grant.grantee() + ": grants " + grant.action() + " on Resource \"*\", which is not in the"
@@ -444,6 +449,31 @@ final class TemplateContract {
                         "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"));
             }
             implicit.forEach(action -> grants.add(new WildcardGrant(function, action)));
+            if (!sqsEventGrants(function).isEmpty()) {
+                grants.add(new WildcardGrant(function, SQS_EVENT_POLICY));
+            }
+        }
+        return grants;
+    }
+
+    /**
+     * What an SQS event source makes SAM attach: the AWSLambdaSQSQueueExecutionRole managed
+     * policy, whose queue actions are on {@code *}. Unlike the logs and X-Ray grants these reach
+     * other queues' messages (any queue in the account, dead-letter queues included), so they
+     * must be in the exceptions table.
+     */
+    private Set<WildcardGrant> sqsEventGrants() {
+        var grants = new LinkedHashSet<WildcardGrant>();
+        idsOf(FUNCTION).forEach(function -> grants.addAll(sqsEventGrants(function)));
+        return grants;
+    }
+
+    private Set<WildcardGrant> sqsEventGrants(String function) {
+        var events = map(properties(function).get("Events"));
+        var hasSqsEvent = events.values().stream().anyMatch(event -> "SQS".equals(map(event).get("Type")));
+        var grants = new LinkedHashSet<WildcardGrant>();
+        if (hasSqsEvent) {
+            SQS_EVENT_ACTIONS.forEach(action -> grants.add(new WildcardGrant(function, action)));
         }
         return grants;
     }
