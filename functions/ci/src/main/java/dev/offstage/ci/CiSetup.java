@@ -42,6 +42,9 @@ public final class CiSetup {
     /** Variables of the function's environment that builds get; nothing else of it (its AWS credentials!) reaches them. */
     private static final String[] PASSED_TO_BUILDS = {"PATH", "LANG", "JAVA_HOME", "TZ"};
 
+    static final String INITIALIZATION_TYPE = "AWS_LAMBDA_INITIALIZATION_TYPE";
+    static final String SNAPSHOT_INIT = "snap-start";
+
     private final Environment environment;
     private final CiConfig config;
     private final AwsClients aws;
@@ -61,10 +64,17 @@ public final class CiSetup {
         return new CiSetup(Environment.system(), AwsClients.fromEnvironment(), Clock.systemUTC());
     }
 
-    /** The webhook intake; reads the webhook secret now, so a missing secret fails the init. */
+    /**
+     * The webhook intake. Reads the webhook secret now, so a missing secret fails the init —
+     * except in a SnapStart snapshot's init (at publish time): a failed read there would fail the
+     * deployment, and a secret read then would be kept in every restored snapshot. There the
+     * first webhook reads it.
+     */
     public WebhookIntake webhookIntake() {
         var secretId = config.webhookSecretId();
-        secrets.get(secretId);
+        if (!snapshotInit()) {
+            secrets.get(secretId);
+        }
         var rules = new WebhookEvents.Rules(config.buildTags(), config.buildForks(), config.allowedRepositories());
         return new WebhookIntake(() -> secrets.get(secretId), new WebhookEvents(rules), buildStore(),
                 new BuildQueue(aws.sqs(), config.buildsQueueUrl()), idempotency(), config.webhookMaxBytes(),
@@ -85,6 +95,11 @@ public final class CiSetup {
                 new TarballExtractor(TarballExtractor.Limits.defaults()), new BuildShell(clock),
                 new ArtifactCollector(ArtifactCollector.Limits.defaults()),
                 settings, clock);
+    }
+
+    /** Whether this init is the one Lambda snapshots for SnapStart (AWS_LAMBDA_INITIALIZATION_TYPE). */
+    private boolean snapshotInit() {
+        return SNAPSHOT_INIT.equals(environment.get(INITIALIZATION_TYPE, ""));
     }
 
     /** The build pages. */
