@@ -1,5 +1,7 @@
 package dev.offstage.ops;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
@@ -16,13 +18,17 @@ import java.util.List;
  *                          means this is a dead-letter queue
  */
 public record QueueStatus(String logicalId, String url, long visible, long inFlight, long delayed,
-        Long oldestAgeSeconds, String deadLetterQueue, List<String> sources) {
+        Long oldestAgeSeconds, @JsonProperty("deadLetterQueue") String deadLetterQueue, List<String> sources) {
 
     public QueueStatus {
         sources = List.copyOf(sources);
     }
 
-    /** Whether some other queue redrives into this one. */
+    /**
+     * Whether some other queue redrives into this one. Not in the JSON form, where Jackson would
+     * take it for the {@code deadLetterQueue} component: {@code sources} says it.
+     */
+    @JsonIgnore
     public boolean isDeadLetterQueue() {
         return !sources.isEmpty();
     }

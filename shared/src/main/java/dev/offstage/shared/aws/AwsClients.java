@@ -137,7 +137,15 @@ public final class AwsClients implements AutoCloseable {
                 .or(() -> environment.optional("AWS_ENDPOINT_URL").map(value -> toUri("AWS_ENDPOINT_URL", value)));
     }
 
-    private <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<B, ?>>
+    /**
+     * Configures the builder of a client this class does not hold (the ops console's CloudFormation,
+     * CloudWatch and Logs clients) like the others: region, credentials, the shared HTTP client and
+     * the service's endpoint variable. The caller builds and closes the client.
+     *
+     * @param serviceId the SDK's service id in upper snake case, e.g. {@code CLOUDFORMATION},
+     *     {@code CLOUDWATCH_LOGS}
+     */
+    public <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<B, ?>>
             B configure(B builder, String serviceId) {
         builder.region(region).credentialsProvider(credentials).httpClient(httpClient.get());
         endpoint(serviceId).ifPresent(builder::endpointOverride);
