@@ -13,12 +13,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
@@ -27,7 +31,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * {@code templates/console.yaml} serves a request (OK), fails an invocation (ERROR) and sends two
  * failing messages to the dead-letter queue; the page shows the functions, the invocations with
  * their outcome and duration, and the dead-letter queue with its count; "show messages" lists them
- * with their failure reason, and Redrive moves them back to their source queue — checked in SQS,
+ * with their failure reason; a recorded build and video and the functions' ERROR lines are listed;
+ * and Redrive moves them back to their source queue — checked in SQS,
  * not only on the page.
  */
 class ConsolePageTest {
@@ -88,6 +93,17 @@ class ConsolePageTest {
                 SendMessageBatchRequestEntry.builder().id("1").messageBody("please fail, one").build(),
                 SendMessageBatchRequestEntry.builder().id("2").messageBody("please fail, two").build()));
         await("both messages in the dead-letter queue", () -> messages(deadLetters) == 2);
+        // A build and a video, as the pipelines record them.
+        var now = Instant.now();
+        aws.dynamoDb().putItem(request -> request.tableName(runtime.endpoints().tables().get("BuildsTable")).item(Map.of(
+                "id", string("build-1"), "repo", string("octo/site"), "ref", string("refs/heads/main"),
+                "sha", string("0123456789abcdef0123"), "status", string("SUCCESS"),
+                "created", number(now.toEpochMilli()))));
+        aws.dynamoDb().putItem(request -> request.tableName(runtime.endpoints().tables().get("VideosTable")).item(Map.of(
+                "id", string("video-1"), "status", string("READY"), "created", number(now.getEpochSecond()),
+                "updated", number(now.getEpochSecond()),
+                "upload", AttributeValue.fromM(Map.of("key", string("uploads/cat.mp4"))),
+                "renditions", AttributeValue.fromL(List.of(AttributeValue.fromM(Map.of("name", string("720p"))))))));
 
         chromium.navigate(runtime.endpoints().console());
 
@@ -131,6 +147,18 @@ class ConsolePageTest {
         assertThat(chromium.evaluate("document.querySelector('button[data-show-messages=\"" + DLQ + "\"]')"
                 + ".getAttribute('aria-expanded')").asText()).isEqualTo("true");
 
+        // Builds and videos.
+        chromium.waitFor("document.querySelector('#builds tr[data-build=\"build-1\"] [data-status]')?.textContent === 'SUCCESS'");
+        assertThat(chromium.evaluate("document.querySelector('#builds tr[data-build=\"build-1\"]').textContent").asText())
+                .contains("octo/site", "refs/heads/main");
+        chromium.waitFor("document.querySelector('#videos tr[data-video=\"video-1\"] [data-status]')?.textContent === 'READY'");
+        assertThat(chromium.evaluate("document.querySelector('#videos tr[data-video=\"video-1\"]').textContent").asText())
+                .contains("uploads/cat.mp4", "720p");
+
+        // The functions' errors, with the exception.
+        chromium.waitFor("Array.from(document.querySelectorAll('#errors tbody tr')).some(row => "
+                + "row.textContent.includes('The message asked to fail'))");
+
         // Redrive: the messages go back to JobsQueue (where they fail again, after a visibility timeout).
         chromium.evaluate("document.querySelector('button[data-redrive=\"" + DLQ + "\"]').click()");
         chromium.waitFor("document.getElementById('status').dataset.redriven === '" + DLQ + "'");
@@ -139,6 +167,14 @@ class ConsolePageTest {
         await("the dead letters back in JobsQueue", () -> messages(deadLetters) == 0 && messages(jobs) == 2);
 
         assertThat(chromium.pageErrors()).isEmpty();
+    }
+
+    private static AttributeValue string(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue number(long value) {
+        return AttributeValue.fromN(Long.toString(value));
     }
 
     /** Visible and in flight. */
