@@ -6,6 +6,7 @@ import dev.offstage.local.runtime.LocalRuntime;
 import dev.offstage.local.runtime.LocalRuntimeOptions;
 import dev.offstage.shared.aws.AwsClients;
 import dev.offstage.shared.config.Environment;
+import dev.offstage.shared.json.Json;
 import dev.offstage.testing.ChildProcesses;
 import dev.offstage.testing.Chromium;
 import java.net.http.HttpClient;
@@ -165,6 +166,15 @@ class ConsolePageTest {
         assertThat(chromium.evaluate("document.getElementById('status').textContent").asText())
                 .contains("from " + DLQ + " to JobsQueue");
         await("the dead letters back in JobsQueue", () -> messages(deadLetters) == 0 && messages(jobs) == 2);
+
+        // JobsQueue's poller holds them now, so the runtime knows its oldest age; nobody polls the DLQ.
+        try (var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            var ages = Json.tree(http.send(HttpRequest.newBuilder(runtime.endpoints().console().resolve("api/ages")).GET()
+                    .build(), HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(ages.path("JobsQueue").isNumber()).as(ages.toString()).isTrue();
+            assertThat(ages.path("JobsQueue").asLong()).isNotNegative();
+            assertThat(ages.has(DLQ)).isFalse();
+        }
 
         assertThat(chromium.pageErrors()).isEmpty();
     }
