@@ -18,7 +18,8 @@ import java.util.Optional;
  * The functions' ERROR log lines, as the local runtime sees them go by: every line of a
  * function's output that is a JSON object with {@code "level":"ERROR"} (the toolkit's structured
  * format: {@code timestamp}, {@code message}, {@code function_request_id}, {@code error_type},
- * {@code error_message}...). Keeps the last {@code capacity} with their raw text, so that a message
+ * {@code error_message}...; the runtime client's uncaught exceptions carry {@code AWSRequestId} and
+ * the stack trace in the message, of which the first line is kept). Keeps the last {@code capacity} with their raw text, so that a message
  * id that appears anywhere in a line (the toolkit's {@code sqs_message_id}, or a message) finds it.
  * Thread-safe.
  */
@@ -51,7 +52,9 @@ public final class FunctionErrorLog implements ErrorLog, OutputListener {
         if (!json.isObject() || !"ERROR".equals(json.path("level").asText())) {
             return;
         }
-        var message = new StringBuilder(json.path("message").asText(""));
+        // The first line: the runtime client's own ERROR lines carry the stack trace in the message.
+        var text = json.path("message").asText("");
+        var message = new StringBuilder(text.lines().findFirst().orElse("").strip());
         var errorType = json.path("error_type").asText("");
         if (!errorType.isEmpty()) {
             message.append(message.isEmpty() ? "" : ": ").append(errorType);
@@ -60,7 +63,9 @@ public final class FunctionErrorLog implements ErrorLog, OutputListener {
                 message.append(": ").append(errorMessage);
             }
         }
-        var requestId = json.path("function_request_id").asText(null);
+        // The toolkit's key, then the runtime client's (uncaught exceptions in Lambda's JSON format).
+        var requestId = json.hasNonNull("function_request_id") ? json.get("function_request_id").asText()
+                : json.path("AWSRequestId").asText(null);
         var entry = new Entry(new ErrorLine(timeOf(json), functionLogicalId, requestId, message.toString()), line);
         synchronized (this) {
             if (entries.size() == capacity) {

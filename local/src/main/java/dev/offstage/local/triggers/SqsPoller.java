@@ -71,6 +71,8 @@ public final class SqsPoller implements AutoCloseable {
     /** Lambda's synchronous invocation payload limit, and SQS's largest message: a batch stays under the first. */
     private static final long MAX_PAYLOAD_BYTES = 6L * 1024 * 1024;
     private static final long MAX_MESSAGE_BYTES = 256L * 1024;
+    /** How long after its visibility timeout an unfinished message is still counted as on its queue. */
+    private static final Duration FORGET_SLACK = Duration.ofSeconds(2);
 
     /**
      * @param longPollWait how long one receive waits for a first message (SQS allows up to 20 s)
@@ -176,8 +178,8 @@ public final class SqsPoller implements AutoCloseable {
     /**
      * When the oldest message was sent, per queue logical id, among the messages the mappings
      * received and have not deleted (SQS's {@code SentTimestamp}): being processed, or failed and
-     * waiting for their visibility timeout. A message not received again within its visibility
-     * timeout plus a poll is taken to be gone (moved to a dead-letter queue, or taken by another
+     * waiting for their visibility timeout. A message not received again within two seconds after
+     * its visibility timeout (and batching window) is taken to be gone (moved to a dead-letter queue, or taken by another
      * consumer). Queues with no such message are absent: their age is unknown here, not zero, as
      * messages may wait unreceived. Thread-safe.
      */
@@ -330,9 +332,11 @@ public final class SqsPoller implements AutoCloseable {
                     .waitTimeSeconds((int) wait.toSeconds())
                     .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
                     .messageAttributeNames("All")).messages();
-            // Gone unless received again within the visibility timeout, the batching window and a long poll.
+            // Gone unless received again soon after its visibility timeout: a long poll in progress
+            // returns as soon as a message is visible. A message moved to the dead-letter queue goes
+            // on that receive. (A saturated mapping receives late: its queue's age is unknown meanwhile.)
             var forgetAt = System.nanoTime() + visibilityTimeout.plus(source.maximumBatchingWindow())
-                    .plus(options.longPollWait()).plusSeconds(1).toNanos();
+                    .plus(FORGET_SLACK).toNanos();
             for (var message : messages) {
                 unfinished.put(message.messageId(), new Unfinished(sentAt(message), forgetAt));
             }

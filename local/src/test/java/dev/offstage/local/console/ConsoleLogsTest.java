@@ -64,9 +64,16 @@ class ConsoleLogsTest {
                 + "\"function_request_id\":\"r-1\",\"sqs_message_id\":\"m-1\","
                 + "\"error_type\":\"java.lang.IllegalArgumentException\",\"error_message\":\"The message asked to fail\"}");
         errors.line("EchoFunction", "{\"timestamp\":\"not a time\",\"level\":\"ERROR\",\"message\":\"boom\"}");
+        // The runtime client's line for an uncaught exception: its request id key, the trace in the message.
+        errors.line("EchoFunction", "{\"timestamp\":\"2026-11-27T13:00:02.000Z\",\"message\":\"It broke: java.lang.IllegalStateException"
+                + "\\njava.lang.IllegalStateException: It broke\\n\\tat Echo.handle(Echo.java:3)\\n\",\"level\":\"ERROR\","
+                + "\"AWSRequestId\":\"r-2\"}");
 
         var recent = errors.recent(10);
-        assertThat(recent).extracting(ErrorLine::function).containsExactly("EchoFunction", "BatchFunction");
+        assertThat(recent).extracting(ErrorLine::function).containsExactly("EchoFunction", "EchoFunction", "BatchFunction");
+        assertThat(recent.getFirst().message()).isEqualTo("It broke: java.lang.IllegalStateException");
+        assertThat(recent.getFirst().requestId()).isEqualTo("r-2");
+        recent = recent.subList(1, 3);
         assertThat(recent.get(1).time()).isEqualTo(Instant.parse("2026-11-27T13:00:01Z"));
         assertThat(recent.get(1).requestId()).isEqualTo("r-1");
         assertThat(recent.get(1).message()).isEqualTo("SQS message m-1 failed (receive count 1); reported for retry: "
