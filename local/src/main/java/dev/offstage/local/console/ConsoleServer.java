@@ -103,7 +103,7 @@ public final class ConsoleServer implements HttpHandler {
                 answer = Answer.error(501, "not_implemented", "The ops console cannot do this yet: " + e.getMessage());
             } catch (RuntimeException e) {
                 LOG.error("Console request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-                answer = Answer.error(500, "internal_error", "The console could not answer: " + e);
+                answer = Answer.error(500, "internal_error", "The console could not answer; the runtime's log says why");
             }
             send(exchange, answer);
         } catch (IOException | RuntimeException e) {

@@ -17,8 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -179,8 +179,8 @@ public final class SqsPoller implements AutoCloseable {
      * When the oldest message was sent, per queue logical id, among the messages the mappings
      * received and have not deleted (SQS's {@code SentTimestamp}): being processed, or failed and
      * waiting for their visibility timeout. A message not received again within two seconds after
-     * its visibility timeout (and batching window) is taken to be gone (moved to a dead-letter queue, or taken by another
-     * consumer). Queues with no such message are absent: their age is unknown here, not zero, as
+     * its visibility timeout (and batching window) is taken to be gone (moved to a dead-letter
+     * queue, or taken by another consumer). Queues with no such message are absent: their age is unknown here, not zero, as
      * messages may wait unreceived. Thread-safe.
      */
     public Map<String, Instant> oldestUnfinished() {
@@ -337,6 +337,8 @@ public final class SqsPoller implements AutoCloseable {
             // on that receive. (A saturated mapping receives late: its queue's age is unknown meanwhile.)
             var forgetAt = System.nanoTime() + visibilityTimeout.plus(source.maximumBatchingWindow())
                     .plus(FORGET_SLACK).toNanos();
+            // Pruned here too, so that a runtime nobody asks about keeps no more than its recent failures.
+            unfinished.values().removeIf(message -> System.nanoTime() - message.forgetAt() > 0);
             for (var message : messages) {
                 unfinished.put(message.messageId(), new Unfinished(sentAt(message), forgetAt));
             }

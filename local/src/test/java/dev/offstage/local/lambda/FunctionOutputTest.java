@@ -30,4 +30,21 @@ class FunctionOutputTest {
         });
         assertThat(output.tail()).containsExactly(JSON_LINE, "plain println {}", "");
     }
+
+    @Test
+    void listenerSeesEveryLineInOrderAndItsFailureStopsNoOutput() {
+        var seen = new java.util.ArrayList<String>();
+        var json = new ByteArrayOutputStream();
+        var output = new FunctionOutput("Posts", new PrintStream(json, true, StandardCharsets.UTF_8), (function, line) -> {
+            seen.add(function + ": " + line);
+            if (line.startsWith("{")) {
+                throw new IllegalStateException("listener bug");
+            }
+        });
+
+        output.pump(new ByteArrayInputStream((JSON_LINE + "\nplain\n").getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(seen).containsExactly("Posts: " + JSON_LINE, "Posts: plain");
+        assertThat(json.toString(StandardCharsets.UTF_8)).isEqualTo(JSON_LINE + System.lineSeparator());
+    }
 }
