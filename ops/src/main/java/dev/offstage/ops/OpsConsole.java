@@ -30,6 +30,8 @@ public final class OpsConsole {
 
     /** How long a peeked dead letter stays hidden if this process dies before making it visible again. */
     static final int PEEK_VISIBILITY_SECONDS = 20;
+    /** Long polling per receive while peeking: the last, empty receive waits this long. */
+    static final int PEEK_WAIT_SECONDS = 1;
     /** Bodies are shown cut to this many characters. */
     static final int BODY_CHARACTERS = 500;
     /** Scan pages read for "recent" listings (each up to 1 MB): the tables have no index by time. */
@@ -283,7 +285,9 @@ public final class OpsConsole {
             while (seen.size() < max) {
                 int wanted = Math.min(10, max - seen.size());
                 var received = sqs.receiveMessage(receive -> receive.queueUrl(url).maxNumberOfMessages(wanted)
-                        .visibilityTimeout(PEEK_VISIBILITY_SECONDS).waitTimeSeconds(0)
+                        // A short wait makes SQS ask all its servers: a short poll (0) may answer
+                        // nothing from a queue that has messages, which would end the peek early.
+                        .visibilityTimeout(PEEK_VISIBILITY_SECONDS).waitTimeSeconds(PEEK_WAIT_SECONDS)
                         .messageSystemAttributeNames(MessageSystemAttributeName.SENT_TIMESTAMP,
                                 MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).messages();
                 int added = 0;

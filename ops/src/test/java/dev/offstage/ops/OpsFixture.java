@@ -21,11 +21,11 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * dead-letter queue, a queue without one, a builds table and a videos table, each under a name no
  * other test uses. Ages and errors are the test's to set, where the runtime or CloudWatch would answer.
  */
-final class OpsFixture implements AutoCloseable {
+public final class OpsFixture implements AutoCloseable {
 
-    static final String WORK_QUEUE = "WorkQueue";
-    static final String WORK_DLQ = "WorkDeadLetterQueue";
-    static final String PLAIN_QUEUE = "PlainQueue";
+    public static final String WORK_QUEUE = "WorkQueue";
+    public static final String WORK_DLQ = "WorkDeadLetterQueue";
+    public static final String PLAIN_QUEUE = "PlainQueue";
 
     final AwsClients aws;
     final Deployment deployment;
@@ -34,7 +34,7 @@ final class OpsFixture implements AutoCloseable {
     final Map<String, String> reasons = new HashMap<>();
     boolean logsDown;
 
-    OpsFixture(Emulators emulators) {
+    public OpsFixture(Emulators emulators) {
         aws = AwsClients.from(Environment.of(emulators.environment()));
         var sqs = aws.sqs();
         var dlqUrl = sqs.createQueue(create -> create.queueName(EmulatorsExtension.uniqueName("work-dlq"))).queueUrl();
@@ -51,7 +51,7 @@ final class OpsFixture implements AutoCloseable {
                 Map.of("WorkFunction", "test-WorkFunction"), Map.of());
     }
 
-    OpsConsole console() {
+    public OpsConsole console() {
         return new OpsConsole(deployment, aws.sqs(), aws.dynamoDb(), queueAges(), errorLog());
     }
 
@@ -79,16 +79,16 @@ final class OpsFixture implements AutoCloseable {
         };
     }
 
-    String url(String queue) {
+    public String url(String queue) {
         return deployment.queues().get(queue);
     }
 
     /** Sends a message and returns its id. */
-    String send(String queue, String body) {
+    public String send(String queue, String body) {
         return aws.sqs().sendMessage(send -> send.queueUrl(url(queue)).messageBody(body)).messageId();
     }
 
-    void putBuild(String id, String repo, String status, Instant created) {
+    public void putBuild(String id, String repo, String status, Instant created) {
         var item = new HashMap<String, AttributeValue>();
         item.put("id", AttributeValue.fromS(id));
         item.put("repo", AttributeValue.fromS(repo));
@@ -101,13 +101,13 @@ final class OpsFixture implements AutoCloseable {
     }
 
     /** A branch's head item, as BuildStore writes it: not a build. */
-    void putBuildHead(String branch, String buildId, Instant created) {
+    public void putBuildHead(String branch, String buildId, Instant created) {
         aws.dynamoDb().putItem(put -> put.tableName(deployment.tables().get(Deployment.BUILDS_TABLE)).item(Map.of(
                 "id", AttributeValue.fromS("head#" + branch), "buildId", AttributeValue.fromS(buildId),
                 "created", AttributeValue.fromN(Long.toString(created.toEpochMilli())))));
     }
 
-    void putVideo(String id, String status, Instant created, List<String> renditions, String reason) {
+    public void putVideo(String id, String status, Instant created, List<String> renditions, String reason) {
         var item = new HashMap<String, AttributeValue>();
         item.put("id", AttributeValue.fromS(id));
         item.put("status", AttributeValue.fromS(status));
@@ -125,6 +125,16 @@ final class OpsFixture implements AutoCloseable {
             item.put("reason", AttributeValue.fromS(reason));
         }
         aws.dynamoDb().putItem(put -> put.tableName(deployment.tables().get(Deployment.VIDEOS_TABLE)).item(item));
+    }
+
+    public Deployment deployment() {
+        return deployment;
+    }
+
+    public long visible(String queue) {
+        return Long.parseLong(aws.sqs().getQueueAttributes(get -> get.queueUrl(url(queue))
+                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
+                .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
     }
 
     private String table(String prefix) {

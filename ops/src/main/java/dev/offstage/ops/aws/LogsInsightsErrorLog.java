@@ -96,7 +96,10 @@ public final class LogsInsightsErrorLog implements ErrorLog {
         for (var row : run(query, Duration.ofDays(REASON_DAYS))) {
             var id = row.get("sqs_message_id");
             if (id != null) {
-                reasons.putIfAbsent(id, describe(row));
+                // The exception says why; the line's message ("SQS message {id} failed ...") only that it did.
+                var error = row.get("error_type") == null ? null
+                        : row.get("error_message") == null ? row.get("error_type") : row.get("error_type") + ": " + row.get("error_message");
+                reasons.putIfAbsent(id, error != null ? error : describe(row));
             }
         }
         return reasons;

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.Function;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -72,10 +73,19 @@ final class Cli {
         } catch (NoLocalRuntimeException | StackNotFoundException | RedriveFailedException e) {
             err.println("offstage: " + e.getMessage());
             return FAILED;
+        } catch (AwsServiceException e) {
+            var details = e.awsErrorDetails();
+            err.println("offstage: " + (details == null ? "AWS" : details.serviceName()) + " refused: "
+                    + (details == null || details.errorMessage() == null ? e.getMessage()
+                            : details.errorCode() + ": " + details.errorMessage()));
+            return FAILED;
         } catch (SdkException e) {
             err.println("offstage: " + (line.stack() == null
                     ? "the local runtime's emulators do not answer (is scripts/dev still running?): "
-                    : "AWS refused or could not be reached: ") + e.getMessage());
+                    : "AWS could not be reached: ") + e.getMessage());
+            return FAILED;
+        } catch (IllegalStateException e) {
+            err.println("offstage: " + e.getMessage());
             return FAILED;
         }
     }
@@ -240,10 +250,11 @@ final class Cli {
         if (letters.isEmpty()) {
             return "No messages.\n";
         }
-        var table = new TextTable("MESSAGE ID", ">AGE", ">RECEIVES", "REASON", "BODY");
+        var table = new TextTable("MESSAGE ID", ">AGE", ">RECEIVES", "BODY", "REASON");
         for (var letter : letters) {
-            table.row(letter.messageId(), ago(letter.sentAt()), letter.receiveCount(), TextTable.cut(letter.failureReason(), 80),
-                    TextTable.cut(letter.body(), 60));
+            // The reason is what this view is for: shown whole.
+            table.row(letter.messageId(), ago(letter.sentAt()), letter.receiveCount(), TextTable.cut(letter.body(), 60),
+                    letter.failureReason());
         }
         return table.render();
     }
