@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import org.junit.jupiter.api.Test;
 
 class FunctionOutputTest {
@@ -33,7 +34,7 @@ class FunctionOutputTest {
 
     @Test
     void listenerSeesEveryLineInOrderAndItsFailureStopsNoOutput() {
-        var seen = new java.util.ArrayList<String>();
+        var seen = new ArrayList<String>();
         var json = new ByteArrayOutputStream();
         var output = new FunctionOutput("Posts", new PrintStream(json, true, StandardCharsets.UTF_8), (function, line) -> {
             seen.add(function + ": " + line);
