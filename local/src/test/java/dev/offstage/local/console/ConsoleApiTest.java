@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.offstage.local.runtime.LocalRuntime;
 import dev.offstage.local.runtime.LocalRuntimeOptions;
+import dev.offstage.ops.local.RuntimeConsoleApi;
 import dev.offstage.shared.json.Json;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -146,6 +147,22 @@ class ConsoleApiTest {
         var ages = json(get("/_offstage/api/ages"));
         assertThat(ages.isObject()).isTrue();
         ages.fieldNames().forEachRemaining(queue -> assertThat(runtime.endpoints().queues()).containsKey(queue));
+    }
+
+    @Test
+    void scriptsOffstageReadsAgesAndErrorsFromTheConsole() throws Exception {
+        // The CLI's local adapter against the real API: the same contract from both sides.
+        runtime.invoker().invoke("BatchFunction", CRASH_EVENT.getBytes(StandardCharsets.UTF_8));
+        try (var client = new RuntimeConsoleApi(runtime.endpoints().httpApi(), Duration.ofSeconds(10))) {
+            var errors = client.recent(50);
+            assertThat(errors).isNotEmpty().allSatisfy(line -> {
+                assertThat(line.function()).isIn("BatchFunction", "EchoFunction");
+                assertThat(line.time()).isNotNull();
+            });
+            assertThat(errors).anySatisfy(line -> assertThat(line.message()).contains("crash"));
+            assertThat(client.reasonFor("0b7e6c1a-5d0e-4a53-8f3c-9f0d6e2b1a77")).isEmpty();
+            assertThat(client.oldestAgeSeconds(runtime.endpoints().queues())).isNotNull();
+        }
     }
 
     @Test
