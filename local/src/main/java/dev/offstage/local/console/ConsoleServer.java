@@ -167,7 +167,7 @@ public final class ConsoleServer implements HttpHandler {
                 if (!action.matches()) {
                     throw notFound();
                 }
-                var queue = URLDecoder.decode(action.group(1), StandardCharsets.UTF_8);
+                var queue = decode(action.group(1));
                 if (!LOGICAL_ID.matcher(queue).matches()) {
                     throw ApiException.badRequest("invalid_queue_id", "A queue id is its logical id in the template"
                             + " (letters and digits, e.g. JobsDeadLetterQueue)");
@@ -271,6 +271,15 @@ public final class ConsoleServer implements HttpHandler {
         return lower.startsWith("http://") && isLoopbackHost(lower.substring("http://".length()), port);
     }
 
+    /** Percent-decoded; a malformed escape ({@code %zz}) is the caller's mistake. */
+    private static String decode(String raw) {
+        try {
+            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid_encoding", "The path or query has a malformed %-escape");
+        }
+    }
+
     private static void allow(String method, Set<String> allowed) {
         if (!allowed.contains(method)) {
             throw new MethodNotAllowed(String.join(", ", allowed.stream().sorted().toList()));
@@ -357,8 +366,8 @@ public final class ConsoleServer implements HttpHandler {
             if (raw != null && !raw.isEmpty()) {
                 for (var pair : raw.split("&")) {
                     var equals = pair.indexOf('=');
-                    var name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
-                    var value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+                    var name = decode(equals < 0 ? pair : pair.substring(0, equals));
+                    var value = equals < 0 ? "" : decode(pair.substring(equals + 1));
                     values.putIfAbsent(name, value);
                 }
             }

@@ -7,6 +7,7 @@ import dev.offstage.local.runtime.LocalRuntime;
 import dev.offstage.local.runtime.LocalRuntimeOptions;
 import dev.offstage.ops.local.RuntimeConsoleApi;
 import dev.offstage.shared.json.Json;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -182,6 +183,9 @@ class ConsoleApiTest {
     @Test
     void malformedQueueIdsAreRefused() throws Exception {
         assertError(get("/_offstage/api/queues/Jobs%20Queue/messages"), 400, "invalid_queue_id");
+        // Not even a URI: the JDK's client will not send it, a plain socket does.
+        assertThat(raw("GET /_offstage/api/queues/Jobs%zzQueue/messages", "127.0.0.1")).startsWith("HTTP/1.1 400");
+        assertThat(raw("GET /_offstage/api/invocations?limit=%zz", "127.0.0.1")).startsWith("HTTP/1.1 400");
         assertError(redrive("Jobs-Queue", true, null), 400, "invalid_queue_id");
     }
 
@@ -204,12 +208,18 @@ class ConsoleApiTest {
     void requestsForAnotherHostNameAreRefused() throws Exception {
         // DNS rebinding: a hostile name resolving to 127.0.0.1 would make its page same-origin with
         // the console. The JDK's client will not send another Host: a plain socket does.
+        assertThat(raw("GET /_offstage/api/functions", "rebound.example"))
+                .startsWith("HTTP/1.1 403").contains("\"code\":\"forbidden\"");
+        assertThat(raw("GET /_offstage/api/functions", "localhost")).startsWith("HTTP/1.1 200");
+    }
+
+    /** The whole answer to a request line sent as is, with {@code Host: <host>:<port>}. */
+    private static String raw(String requestLine, String host) throws IOException {
         var port = runtime.endpoints().httpApi().getPort();
         try (var socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.getOutputStream().write(("GET /_offstage/api/functions HTTP/1.1\r\nHost: rebound.example:" + port
+            socket.getOutputStream().write((requestLine + " HTTP/1.1\r\nHost: " + host + ":" + port
                     + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            var answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(answer).startsWith("HTTP/1.1 403").contains("\"code\":\"forbidden\"");
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
