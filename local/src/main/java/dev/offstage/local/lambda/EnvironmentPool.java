@@ -57,6 +57,11 @@ final class EnvironmentPool implements AutoCloseable {
         return limit;
     }
 
+    /** Execution environments alive now, busy or idle. */
+    synchronized int environments() {
+        return live.size();
+    }
+
     /**
      * Starts an environment and waits for its init, keeping it idle for the first invocation.
      *

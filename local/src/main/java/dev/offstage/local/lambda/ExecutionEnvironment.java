@@ -91,7 +91,7 @@ final class ExecutionEnvironment implements AutoCloseable {
      * one function never see each other's scratch files (code that hard-codes {@code /tmp} still shares it).
      */
     static ExecutionEnvironment launch(FunctionSpec function, FunctionCode code, LambdaJavaRuntime runtime,
-            Map<String, String> variables, PrintStream jsonOutput) {
+            Map<String, String> variables, PrintStream jsonOutput, OutputListener outputListener) {
         Path temporaryDirectory;
         try {
             temporaryDirectory = Files.createTempDirectory("offstage-" + function.logicalId() + "-tmp-");
@@ -122,7 +122,7 @@ final class ExecutionEnvironment implements AutoCloseable {
             LOG.debug("Started an execution environment for {} (pid {}, Runtime API {})",
                     function.logicalId(), process.pid(), server.address());
             return new ExecutionEnvironment(function, process, temporaryDirectory, server,
-                    new FunctionOutput(function.logicalId(), jsonOutput), launchedAt);
+                    new FunctionOutput(function.logicalId(), jsonOutput, outputListener), launchedAt);
         } catch (IOException e) {
             server.close();
             deleteTree(temporaryDirectory);

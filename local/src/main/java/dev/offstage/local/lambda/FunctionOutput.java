@@ -32,12 +32,18 @@ final class FunctionOutput {
     private final String functionLogicalId;
     private final Logger log;
     private final PrintStream json;
+    private final OutputListener listener;
     private final Deque<String> tail = new ArrayDeque<>();
 
     FunctionOutput(String functionLogicalId, PrintStream json) {
+        this(functionLogicalId, json, OutputListener.NONE);
+    }
+
+    FunctionOutput(String functionLogicalId, PrintStream json, OutputListener listener) {
         this.functionLogicalId = functionLogicalId;
         this.log = LoggerFactory.getLogger("function." + functionLogicalId);
         this.json = json;
+        this.listener = listener;
     }
 
     /** Reads until the process closes its output; runs on its own (virtual) thread. */
@@ -65,6 +71,12 @@ final class FunctionOutput {
                 tail.removeFirst();
             }
             tail.addLast(line);
+        }
+        try {
+            listener.line(functionLogicalId, line);
+        } catch (RuntimeException e) {
+            // A listener's bug must not stop the function's output, or the process would block on a full pipe.
+            log.warn("Output listener failed on a line: {}", e.toString());
         }
         if (line.startsWith("{") && line.endsWith("}")) {
             json.println(line);

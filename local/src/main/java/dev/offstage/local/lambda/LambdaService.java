@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -55,13 +56,15 @@ public final class LambdaService implements Invoker, AutoCloseable {
     private final LambdaSettings settings;
     private final LambdaJavaRuntime runtime;
     private final PrintStream jsonOutput;
+    private final OutputListener outputListener;
     private final String region;
     private final Map<String, EnvironmentPool> pools = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private LambdaService(Application application, Map<String, String> platformEnvironment, LambdaSettings settings,
-            LambdaJavaRuntime runtime, PrintStream jsonOutput) {
+            LambdaJavaRuntime runtime, PrintStream jsonOutput, OutputListener outputListener) {
         this.application = application;
+        this.outputListener = outputListener;
         this.platformEnvironment = Map.copyOf(platformEnvironment);
         this.settings = settings;
         this.runtime = runtime;
@@ -79,7 +82,17 @@ public final class LambdaService implements Invoker, AutoCloseable {
      */
     public static LambdaService create(Application application, Map<String, String> platformEnvironment,
             LambdaSettings settings) {
-        return new LambdaService(application, platformEnvironment, settings, LambdaJavaRuntime.prepare(), System.out);
+        return create(application, platformEnvironment, settings, OutputListener.NONE);
+    }
+
+    /**
+     * As {@link #create(Application, Map, LambdaSettings)}, also handing every line the functions
+     * print to {@code outputListener} (the local console collects their ERROR lines there).
+     */
+    public static LambdaService create(Application application, Map<String, String> platformEnvironment,
+            LambdaSettings settings, OutputListener outputListener) {
+        return new LambdaService(application, platformEnvironment, settings, LambdaJavaRuntime.prepare(), System.out,
+                Objects.requireNonNull(outputListener, "outputListener"));
     }
 
     /**
@@ -177,6 +190,12 @@ public final class LambdaService implements Invoker, AutoCloseable {
         return inspect(function, FunctionCode.of(function));
     }
 
+    /** How many execution environments the function has now, busy or idle (0 before its first invocation). */
+    public int environments(String functionLogicalId) {
+        var pool = pools.get(functionLogicalId);
+        return pool == null ? 0 : pool.environments();
+    }
+
     /** Kills every execution environment, running or idle, and frees the runtime's files. Idempotent. */
     @Override
     public void close() {
@@ -217,7 +236,7 @@ public final class LambdaService implements Invoker, AutoCloseable {
             var limit = function.reservedConcurrency().orElse(settings.defaultConcurrency());
             var arn = "arn:aws:lambda:" + region + ":" + settings.accountId() + ":function:" + function.functionName();
             return new EnvironmentPool(function, limit, arn, () -> ExecutionEnvironment.launch(
-                    function, code, runtime, variables(function, code), jsonOutput));
+                    function, code, runtime, variables(function, code), jsonOutput, outputListener));
         });
     }
 

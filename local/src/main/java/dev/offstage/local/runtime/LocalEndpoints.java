@@ -3,6 +3,7 @@ package dev.offstage.local.runtime;
 import dev.offstage.local.model.Application;
 import dev.offstage.local.resources.ProvisionedResources;
 import dev.offstage.local.template.LocalNaming;
+import dev.offstage.local.triggers.HttpApiServer;
 import dev.offstage.shared.json.Json;
 import dev.offstage.testing.Emulators;
 import java.net.URI;
@@ -15,6 +16,7 @@ import java.util.TreeMap;
  * startup and written to the endpoints file as JSON, for people ({@code curl}, {@code aws
  * --endpoint-url}) and for scripts and tests.
  *
+ * @param console the web console's page, under the HTTP API's port
  * @param functions logical id → function name
  * @param queues logical id → queue URL
  * @param tables logical id → table name
@@ -25,6 +27,7 @@ import java.util.TreeMap;
  */
 public record LocalEndpoints(
         URI httpApi,
+        URI console,
         URI dynamoDb,
         URI sqs,
         URI s3,
@@ -57,7 +60,7 @@ public record LocalEndpoints(
         resources.tables().forEach((id, table) -> tables.put(id, table.name()));
         var buckets = new TreeMap<String, String>();
         resources.buckets().forEach((id, bucket) -> buckets.put(id, bucket.name()));
-        return new LocalEndpoints(httpApi, emulators.dynamoDbEndpoint(), emulators.sqsEndpoint(), emulators.s3Endpoint(),
+        return new LocalEndpoints(httpApi, httpApi.resolve(HttpApiServer.CONSOLE_PREFIX), emulators.dynamoDbEndpoint(), emulators.sqsEndpoint(), emulators.s3Endpoint(),
                 emulators.secretsManagerEndpoint(), naming.region(), emulators.environment().get("AWS_ACCESS_KEY_ID"),
                 emulators.environment().get("AWS_SECRET_ACCESS_KEY"), emulators.backend(), functions, queues, tables, buckets,
                 resources.secrets());
@@ -67,6 +70,7 @@ public record LocalEndpoints(
     public String toJson() {
         var json = new LinkedHashMap<String, Object>();
         json.put("httpApi", httpApi.toString());
+        json.put("console", console.toString());
         json.put("region", region);
         json.put("backend", backend);
         json.put("endpoints", Map.of("dynamodb", dynamoDb.toString(), "sqs", sqs.toString(), "s3", s3.toString(),
@@ -86,6 +90,7 @@ public record LocalEndpoints(
     public String summary() {
         var text = new StringBuilder();
         text.append("  HTTP API   ").append(httpApi).append('\n');
+        text.append("  Console    ").append(console).append('\n');
         text.append("  DynamoDB   ").append(dynamoDb).append("   (aws --endpoint-url ").append(dynamoDb).append(" dynamodb ...)\n");
         text.append("  SQS        ").append(sqs).append("   (aws --endpoint-url ").append(sqs).append(" sqs ...)\n");
         text.append("  S3         ").append(s3).append("   (aws --endpoint-url ").append(s3).append(" s3 ...)\n");

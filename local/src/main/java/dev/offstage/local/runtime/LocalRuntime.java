@@ -1,5 +1,9 @@
 package dev.offstage.local.runtime;
 
+import dev.offstage.local.console.ConsoleServer;
+import dev.offstage.local.console.FunctionErrorLog;
+import dev.offstage.local.console.InvocationLog;
+import dev.offstage.local.console.PollerQueueAges;
 import dev.offstage.local.lambda.Invoker;
 import dev.offstage.local.lambda.LambdaService;
 import dev.offstage.local.model.Application;
@@ -11,6 +15,8 @@ import dev.offstage.local.triggers.AsyncInvoker;
 import dev.offstage.local.triggers.HttpApiServer;
 import dev.offstage.local.triggers.S3Notifications;
 import dev.offstage.local.triggers.SqsPoller;
+import dev.offstage.ops.Deployment;
+import dev.offstage.ops.OpsConsole;
 import dev.offstage.shared.aws.AwsClients;
 import dev.offstage.shared.config.Environment;
 import dev.offstage.testing.Emulators;
@@ -18,10 +24,12 @@ import dev.offstage.testing.S3ObjectListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * queue, bucket and secret the template declares, every function in Lambda-like JVMs (the runtime
  * interface client against a local Runtime API) with the environment the template gives it, and
  * the template's triggers —
- * HTTP API routes, SQS event source mappings, S3 notifications with Lambda's async retries.
+ * HTTP API routes, SQS event source mappings, S3 notifications with Lambda's async retries — and
+ * a web console under {@code /_offstage/} on the HTTP API's port ({@link ConsoleServer}).
  *
  * <p>{@link #start(LocalRuntimeOptions)} returns when everything is ready; a template mistake stops
  * it with an error that names the resource and the problem, and whatever had started is stopped.
@@ -41,15 +50,18 @@ import org.slf4j.LoggerFactory;
 public final class LocalRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
+    /** What the console keeps in memory: enough for a debugging session, bounded for a long-running one. */
+    private static final int RECENT_INVOCATIONS = 500;
+    private static final int RECENT_ERRORS = 500;
 
     private final Deque<AutoCloseable> started;
     private final Application application;
-    private final LambdaService lambda;
+    private final Invoker lambda;
     private final AsyncInvoker async;
     private final LocalEndpoints endpoints;
     private final Map<String, String> clientEnvironment;
 
-    private LocalRuntime(Deque<AutoCloseable> started, Application application, LambdaService lambda,
+    private LocalRuntime(Deque<AutoCloseable> started, Application application, Invoker lambda,
             AsyncInvoker async, LocalEndpoints endpoints, Map<String, String> clientEnvironment) {
         this.started = started;
         this.application = application;
@@ -85,14 +97,17 @@ public final class LocalRuntime implements AutoCloseable {
             started.push(aws);
             var resources = new ResourceProvisioner(aws).provision(application);
 
-            var lambda = LambdaService.create(application, emulators.environment(), options.lambdaSettings());
+            var invocations = new InvocationLog(RECENT_INVOCATIONS);
+            var errors = new FunctionErrorLog(RECENT_ERRORS);
+            var lambda = LambdaService.create(application, emulators.environment(), options.lambdaSettings(), errors);
             started.push(lambda);
             lambda.validate();
             if (options.initializeFunctions()) {
                 lambda.initializeAll();
             }
 
-            var async = new AsyncInvoker(application, lambda, aws.sqs(), options.asyncTiming());
+            var async = new AsyncInvoker(application, invocations.recording(lambda, InvocationLog.ASYNC), aws.sqs(),
+                    options.asyncTiming());
             started.push(async);
             var notifications = new S3Notifications(application);
             notifications.deliverTo(async);
@@ -101,13 +116,18 @@ public final class LocalRuntime implements AutoCloseable {
                 LOG.warn("S3 event notifications are not delivered with the {} backend", emulators.backend());
             }
 
-            var http = HttpApiServer.start(application, lambda,
+            var http = HttpApiServer.start(application, invocations.recording(lambda, InvocationLog.HTTP),
                     HttpApiServer.Options.apiGateway().withApiId(naming.apiId("ServerlessHttpApi")), httpListener);
             started.remove(httpListener);   // the server owns the port now
             started.push(http);
-            var sqs = SqsPoller.start(application, lambda, aws.sqs(),
+            var sqs = SqsPoller.start(application, invocations.recording(lambda, InvocationLog.SQS), aws.sqs(),
                     SqsPoller.Options.lambdaDefaults(options.lambdaSettings().defaultConcurrency()));
             started.push(sqs);
+
+            var ages = new PollerQueueAges(sqs, Clock.systemUTC());
+            var ops = new OpsConsole(deployment(options.stackName(), application, resources), aws.sqs(), aws.dynamoDb(),
+                    ages, errors);
+            http.serveConsole(new ConsoleServer(application, lambda::environments, invocations, errors, ages, ops));
 
             var endpoints = LocalEndpoints.of(http.baseUri(), emulators, application, resources, naming);
             options.endpointsFile().ifPresent(file -> write(endpoints, file));
@@ -116,11 +136,23 @@ public final class LocalRuntime implements AutoCloseable {
                     .log("Offstage local runtime ready in {} ms: {} functions, {} queues, {} tables, {} buckets, {} secrets",
                             elapsed.toMillis(), application.functions().size(), application.queues().size(),
                             application.tables().size(), application.buckets().size(), application.secrets().size());
-            return new LocalRuntime(started, application, lambda, async, endpoints, emulators.environment());
+            return new LocalRuntime(started, application, invocations.recording(lambda, InvocationLog.DIRECT), async,
+                    endpoints, emulators.environment());
         } catch (RuntimeException e) {
             closeAll(started);
             throw e;
         }
+    }
+
+    /** What the ops console looks at: the provisioned queues and tables, the functions' local names. */
+    private static Deployment deployment(String stackName, Application application, ProvisionedResources resources) {
+        var queues = new TreeMap<String, String>();
+        resources.queues().forEach((id, queue) -> queues.put(id, queue.url()));
+        var tables = new TreeMap<String, String>();
+        resources.tables().forEach((id, table) -> tables.put(id, table.name()));
+        var functions = new TreeMap<String, String>();
+        application.functions().forEach((id, function) -> functions.put(id, function.functionName()));
+        return new Deployment(stackName, queues, tables, functions, Map.of());
     }
 
     private static Emulators startEmulators(LocalRuntimeOptions options, S3ObjectListener listener) {

@@ -1,6 +1,7 @@
 package dev.offstage.local.triggers;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.offstage.local.lambda.Invoker;
 import dev.offstage.local.model.Application;
@@ -42,6 +43,9 @@ import org.slf4j.LoggerFactory;
 public final class HttpApiServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpApiServer.class);
+    /** The path prefix the local runtime's console is served under; no template route may use it. */
+    public static final String CONSOLE_PREFIX = "/_offstage/";
+    static final String CONSOLE_SEGMENT = "_offstage";
     private static final Set<String> FRAMING_HEADERS = Set.of("content-length", "transfer-encoding", "connection");
 
     /**
@@ -201,6 +205,14 @@ public final class HttpApiServer implements AutoCloseable {
     public URI baseUri() {
         var address = server.getAddress();
         return URI.create("http://" + address.getAddress().getHostAddress() + ":" + address.getPort());
+    }
+
+    /**
+     * Serves {@code handler} under {@link #CONSOLE_PREFIX}, beside the routes (none of which may
+     * be under it), on the API's request threads. Its requests invoke no function.
+     */
+    public void serveConsole(HttpHandler handler) {
+        server.createContext(CONSOLE_PREFIX, handler);
     }
 
     /** The route keys served, e.g. {@code GET /builds/{id}}, {@code $default}, sorted. */

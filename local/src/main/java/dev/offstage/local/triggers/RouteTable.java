@@ -201,6 +201,11 @@ final class RouteTable {
                     + " of " + route.functionLogicalId());
         }
         var segments = route.segments();
+        if (!segments.isEmpty() && segments.getFirst().equals(HttpApiServer.CONSOLE_SEGMENT)) {
+            throw new IllegalArgumentException("Route " + route.routeKey() + " of " + route.functionLogicalId()
+                    + " is under " + HttpApiServer.CONSOLE_PREFIX + ", which the local runtime reserves for its"
+                    + " console; choose another path");
+        }
         for (int i = 0; i < segments.size(); i++) {
             if (isGreedy(segments.get(i)) && i != segments.size() - 1) {
                 throw new IllegalArgumentException("A greedy path variable must be the last segment: "

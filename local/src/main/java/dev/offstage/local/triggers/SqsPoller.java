@@ -9,6 +9,7 @@ import dev.offstage.local.model.QueueSpec;
 import dev.offstage.shared.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -16,7 +17,11 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -54,7 +59,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  *       message after a failed one of its group is not deleted either.</li>
  * </ul>
  *
- * <p>{@link #close()} stops polling and waits for the batches in flight to finish.
+ * <p>{@link #oldestUnfinished()} tells the age of the queues it polls, which SQS does not report.
+ * {@link #close()} stops polling and waits for the batches in flight to finish.
  */
 public final class SqsPoller implements AutoCloseable {
 
@@ -65,6 +71,8 @@ public final class SqsPoller implements AutoCloseable {
     /** Lambda's synchronous invocation payload limit, and SQS's largest message: a batch stays under the first. */
     private static final long MAX_PAYLOAD_BYTES = 6L * 1024 * 1024;
     private static final long MAX_MESSAGE_BYTES = 256L * 1024;
+    /** How long after its visibility timeout an unfinished message is still counted as on its queue. */
+    private static final Duration FORGET_SLACK = Duration.ofSeconds(2);
 
     /**
      * @param longPollWait how long one receive waits for a first message (SQS allows up to 20 s)
@@ -154,7 +162,8 @@ public final class SqsPoller implements AutoCloseable {
                             + " s, less than the function's timeout of " + function.timeout().toSeconds()
                             + " s; Lambda rejects this event source mapping");
                 }
-                mappings.add(new Mapping(function, source, queue, url, arn, region, invoker, sqs, options, threads));
+                mappings.add(new Mapping(function, source, queue, url, arn, region, invoker, sqs, options, threads,
+                        visibilityTimeout));
             }
         }
         for (var mapping : mappings) {
@@ -164,6 +173,24 @@ public final class SqsPoller implements AutoCloseable {
                     .log("Polling {} for {}", mapping.queue.name(), mapping.function.logicalId());
         }
         return new SqsPoller(List.copyOf(mappings), threads, options);
+    }
+
+    /**
+     * When the oldest message was sent, per queue logical id, among the messages the mappings
+     * received and have not deleted (SQS's {@code SentTimestamp}): being processed, or failed and
+     * waiting for their visibility timeout. A message not received again within two seconds after
+     * its visibility timeout (and batching window) is taken to be gone (moved to a dead-letter
+     * queue, or taken by another consumer). Queues with no such message are absent: their age is unknown here, not zero, as
+     * messages may wait unreceived. Thread-safe.
+     */
+    public Map<String, Instant> oldestUnfinished() {
+        var now = System.nanoTime();
+        var oldest = new TreeMap<String, Instant>();
+        for (var mapping : mappings) {
+            mapping.oldestUnfinished(now).ifPresent(sent ->
+                    oldest.merge(mapping.queue.logicalId(), sent, (a, b) -> a.isBefore(b) ? a : b));
+        }
+        return oldest;
     }
 
     /** Stops polling; batches in flight finish (up to {@link Options#stopTimeout()}). Idempotent. */
@@ -199,10 +226,18 @@ public final class SqsPoller implements AutoCloseable {
         private final int concurrency;
         private final Semaphore inFlight;
         private final CountDownLatch stopped = new CountDownLatch(1);
+        private final Duration visibilityTimeout;
+        /** Received and not deleted, by message id. */
+        private final Map<String, Unfinished> unfinished = new ConcurrentHashMap<>();
         private volatile Thread poller;
 
+        /** @param forgetAt {@link System#nanoTime()} after which the message is taken to be gone */
+        private record Unfinished(Instant sentAt, long forgetAt) {}
+
         Mapping(FunctionSpec function, EventSource.Sqs source, QueueSpec queue, String queueUrl, String queueArn,
-                String region, Invoker invoker, SqsClient sqs, Options options, ExecutorService threads) {
+                String region, Invoker invoker, SqsClient sqs, Options options, ExecutorService threads,
+                Duration visibilityTimeout) {
+            this.visibilityTimeout = visibilityTimeout;
             this.function = function;
             this.source = source;
             this.queue = queue;
@@ -292,11 +327,36 @@ public final class SqsPoller implements AutoCloseable {
         }
 
         private List<Message> receive(int count, Duration wait) {
-            return sqs.receiveMessage(request -> request.queueUrl(queueUrl)
+            var messages = sqs.receiveMessage(request -> request.queueUrl(queueUrl)
                     .maxNumberOfMessages(count)
                     .waitTimeSeconds((int) wait.toSeconds())
                     .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
                     .messageAttributeNames("All")).messages();
+            // Gone unless received again soon after its visibility timeout: a long poll in progress
+            // returns as soon as a message is visible. A message moved to the dead-letter queue goes
+            // on that receive. (A saturated mapping receives late: its queue's age is unknown meanwhile.)
+            var forgetAt = System.nanoTime() + visibilityTimeout.plus(source.maximumBatchingWindow())
+                    .plus(FORGET_SLACK).toNanos();
+            // Pruned here too, so that a runtime nobody asks about keeps no more than its recent failures.
+            unfinished.values().removeIf(message -> System.nanoTime() - message.forgetAt() > 0);
+            for (var message : messages) {
+                unfinished.put(message.messageId(), new Unfinished(sentAt(message), forgetAt));
+            }
+            return messages;
+        }
+
+        Optional<Instant> oldestUnfinished(long now) {
+            unfinished.values().removeIf(message -> now - message.forgetAt() > 0);
+            return unfinished.values().stream().map(Unfinished::sentAt).min(Instant::compareTo);
+        }
+
+        private static Instant sentAt(Message message) {
+            var sent = message.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP);
+            try {
+                return sent == null ? Instant.now() : Instant.ofEpochMilli(Long.parseLong(sent));
+            } catch (NumberFormatException e) {
+                return Instant.now();
+            }
         }
 
         private void process(List<Message> batch) {
@@ -368,6 +428,8 @@ public final class SqsPoller implements AutoCloseable {
                 }
                 try {
                     var response = sqs.deleteMessageBatch(request -> request.queueUrl(queueUrl).entries(entries));
+                    response.successful().forEach(deleted ->
+                            unfinished.remove(chunk.get(Integer.parseInt(deleted.id())).messageId()));
                     response.failed().forEach(failure -> LOG.warn("Could not delete a message of {} after {}: {} {}",
                             queue.name(), function.logicalId(), failure.code(), failure.message()));
                 } catch (RuntimeException e) {
