@@ -79,7 +79,7 @@ public final class Main {
                     }
                     repositories.put(pair.substring(0, equals), Path.of(pair.substring(equals + 1)));
                 }
-                case "--port" -> port = port(value(args, ++i, arg));
+                case "--port" -> port = dev.offstage.local.runtime.Main.port(value(args, ++i, arg));
                 case "--url-file" -> urlFile = Optional.of(Path.of(value(args, ++i, arg)));
                 default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
             }
@@ -108,17 +108,5 @@ public final class Main {
             throw new IllegalArgumentException(flag + " needs a value");
         }
         return args[index];
-    }
-
-    private static int port(String text) {
-        try {
-            var port = Integer.parseInt(text);
-            if (port < 0 || port > 65535) {
-                throw new NumberFormatException();
-            }
-            return port;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--port must be a TCP port (0 for any free one), got '" + text + "'");
-        }
     }
 }

@@ -131,7 +131,13 @@ public final class Main {
         return name;
     }
 
-    private static int port(String text) {
+    /**
+     * A {@code --port} value: a TCP port, 0 for any free one (the GitHub API player's command line
+     * takes it too).
+     *
+     * @throws IllegalArgumentException naming the flag and the value otherwise
+     */
+    public static int port(String text) {
         try {
             var port = Integer.parseInt(text);
             if (port < 0 || port > 65535) {
