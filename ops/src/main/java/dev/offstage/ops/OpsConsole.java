@@ -62,11 +62,9 @@ public final class OpsConsole {
 
     /**
      * Every queue of the deployment, sorted by logical id, dead-letter queues linked to their
-     * sources. The oldest age comes from {@link QueueAges}; for a dead-letter queue whose age it
-     * does not know, from the oldest SentTimestamp of the messages peeked at (at most 10) — but
-     * only for a dead-letter queue without a redrive policy of its own: a peek counts as a receive,
-     * and on a queue that redrives further (VideoFailuresQueue, which a function consumes) it would
-     * bring its messages closer to being moved on. Such a queue's age stays unknown here.
+     * sources, the oldest age where {@link QueueAges} knows it. Reads attributes only: no message
+     * is received (a receive counts toward a message's maxReceiveCount and hides it from every
+     * other reader for a while, and this runs on every refresh of the console).
      */
     public List<QueueStatus> queues() {
         var attributes = queueAttributes();
@@ -77,11 +75,6 @@ public final class OpsConsole {
             var queue = entry.getValue();
             var sources = sourcesOf(id, attributes);
             Long age = known.get(id);
-            if (age == null && !sources.isEmpty() && queue.visible() > 0 && queue.deadLetterQueue(attributes) == null) {
-                age = peek(id, 10).stream().map(Peeked::sentAt).filter(Objects::nonNull).min(Comparator.naturalOrder())
-                        .map(sent -> Math.max(0, Instant.now().getEpochSecond() - sent.getEpochSecond()))
-                        .orElse(null);
-            }
             statuses.add(new QueueStatus(id, queue.url(), queue.visible(), queue.inFlight(), queue.delayed(), age,
                     queue.deadLetterQueue(attributes), sources));
         }

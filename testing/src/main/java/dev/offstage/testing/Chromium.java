@@ -61,7 +61,8 @@ public final class Chromium implements AutoCloseable {
         this.process = process;
         this.directory = directory;
         this.http = http;
-        this.socket = socketBuilder.buildAsync(page, new Listener()).join();
+        this.socket = socketBuilder.buildAsync(page, new Listener())
+                .orTimeout(PROTOCOL_WAIT.toMillis(), TimeUnit.MILLISECONDS).join();
     }
 
     /**
@@ -85,6 +86,8 @@ public final class Chromium implements AutoCloseable {
             process = new ProcessBuilder(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                     "--disable-quic", "--no-first-run", "--no-default-browser-check", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--mute-audio",
+                    // The crash handler double-forks out of the process tree that stop() kills.
+                    "--disable-crash-reporter", "--disable-breakpad",
                     "--user-data-dir=" + profile, "--remote-debugging-port=0", "about:blank")
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())

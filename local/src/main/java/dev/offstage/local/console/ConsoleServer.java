@@ -26,6 +26,7 @@ import java.util.function.ToIntFunction;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * The console's page and JSON API, served under {@code /_offstage/} on the HTTP API's port:
@@ -61,6 +62,7 @@ public final class ConsoleServer implements HttpHandler {
     /** SQS message ids are UUIDs; ElasticMQ's too. Generous, but no characters that need escaping. */
     private static final Pattern MESSAGE_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     private static final Pattern QUEUE_ACTION = Pattern.compile("queues/([^/]*)/(messages|redrive)");
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("-?[0-9]{1,100}");
     private static final Set<String> READ = Set.of("GET", "HEAD");
     private static final int MAX_INVOCATIONS = 500;
     private static final int MAX_LISTED = 100;
@@ -174,6 +176,9 @@ public final class ConsoleServer implements HttpHandler {
                 }
                 if (action.group(2).equals("messages")) {
                     allow(method, READ);
+                    // Reading dead letters receives them (receive counts, a moment hidden): an
+                    // action, guarded like one against other pages' <img>/fetch requests.
+                    checkNotCrossSite(exchange);
                     var max = query.limit("max", 10, MAX_DEAD_LETTERS);
                     return Answer.json(200, invalidAsBadRequest(() -> ops.deadLetters(queue, max)));
                 }
@@ -220,12 +225,25 @@ public final class ConsoleServer implements HttpHandler {
         return json;
     }
 
-    /** The ops console says "unknown queue" or "no dead-letter queue" with IllegalArgumentException: the caller's mistake. */
+    /**
+     * The ops console says "unknown queue" or "no dead-letter queue" with IllegalArgumentException:
+     * the caller's mistake. SQS refusing the request (a move task already running on the queue,
+     * say) is a conflict with the queue's state, not the console's failure.
+     */
     private static <T> T invalidAsBadRequest(java.util.function.Supplier<T> call) {
         try {
             return call.get();
+        } catch (NumberFormatException e) {
+            throw e;
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("invalid_queue", e.getMessage());
+        } catch (AwsServiceException e) {
+            if (e.statusCode() >= 400 && e.statusCode() < 500) {
+                var details = e.awsErrorDetails();
+                throw new ApiException(409, "refused_by_sqs", details == null || details.errorMessage() == null
+                        ? e.getMessage() : details.errorMessage());
+            }
+            throw e;
         }
     }
 
@@ -384,11 +402,15 @@ public final class ConsoleServer implements HttpHandler {
             if (value == null || value.isEmpty()) {
                 return fallback;
             }
+            var digits = value.strip();
+            if (!WHOLE_NUMBER.matcher(digits).matches()) {
+                throw ApiException.badRequest("invalid_" + name, name + " must be a whole number (1 to " + max + ")");
+            }
             long parsed;
             try {
-                parsed = Long.parseLong(value.strip());
-            } catch (NumberFormatException e) {
-                throw ApiException.badRequest("invalid_" + name, name + " must be a whole number (1 to " + max + ")");
+                parsed = Long.parseLong(digits);
+            } catch (NumberFormatException beyondLong) {
+                parsed = digits.startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE;
             }
             return (int) Math.max(1, Math.min(max, parsed));
         }

@@ -27,6 +27,14 @@ public final class FunctionErrorLog implements ErrorLog, OutputListener {
 
     private record Entry(ErrorLine line, String raw) {}
 
+    /** Characters kept of a line's message, and of the raw line that message ids are searched in. */
+    static final int MAX_MESSAGE = 2_000;
+    static final int MAX_RAW = 16_000;
+
+    static String cut(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max) + "…";
+    }
+
     private final int capacity;
     private final Deque<Entry> entries = new ArrayDeque<>();
 
@@ -66,7 +74,9 @@ public final class FunctionErrorLog implements ErrorLog, OutputListener {
         // The toolkit's key, then the runtime client's (uncaught exceptions in Lambda's JSON format).
         var requestId = json.hasNonNull("function_request_id") ? json.get("function_request_id").asText()
                 : json.path("AWSRequestId").asText(null);
-        var entry = new Entry(new ErrorLine(timeOf(json), functionLogicalId, requestId, message.toString()), line);
+        // Bounded per entry too: an ERROR line may carry a whole event, and 500 of them are kept.
+        var entry = new Entry(new ErrorLine(timeOf(json), functionLogicalId, requestId, cut(message.toString(), MAX_MESSAGE)),
+                cut(line, MAX_RAW));
         synchronized (this) {
             if (entries.size() == capacity) {
                 entries.removeFirst();

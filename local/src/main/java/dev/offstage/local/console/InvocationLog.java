@@ -72,7 +72,8 @@ public final class InvocationLog {
         var ok = invocation.succeeded();
         var record = new InvocationRecord(invocation.functionLogicalId(), invocation.requestId(), effectiveKind, trigger,
                 startedAt, invocation.duration().toMillis(), InvocationRecord.outcomeOf(invocation.outcome()),
-                ok ? null : invocation.errorType(), ok ? null : invocation.errorMessage());
+                ok ? null : invocation.errorType(),
+                ok || invocation.errorMessage() == null ? null : FunctionErrorLog.cut(invocation.errorMessage(), FunctionErrorLog.MAX_MESSAGE));
         synchronized (this) {
             if (recent.size() == capacity) {
                 recent.removeFirst();

@@ -131,9 +131,10 @@ class ConsoleApiTest {
         assertThat(json(get("/_offstage/api/invocations?limit=1"))).hasSize(1);
         assertThat(json(get("/_offstage/api/invocations?limit=-5"))).hasSize(1);
         assertThat(get("/_offstage/api/invocations?limit=99999999999").statusCode()).isEqualTo(200);
+        assertThat(json(get("/_offstage/api/invocations?limit=99999999999999999999999"))).isNotEmpty();
         assertError(get("/_offstage/api/invocations?limit=ten"), 400, "invalid_limit");
         assertError(get("/_offstage/api/errors?limit=1.5"), 400, "invalid_limit");
-        assertError(get("/_offstage/api/queues/JobsDeadLetterQueue/messages?max=x"), 400, "invalid_max");
+        assertError(getAsConsole("/_offstage/api/queues/JobsDeadLetterQueue/messages?max=x"), 400, "invalid_max");
     }
 
     @Test
@@ -155,7 +156,13 @@ class ConsoleApiTest {
         // The CLI's local adapter against the real API: the same contract from both sides.
         runtime.invoker().invoke("BatchFunction", CRASH_EVENT.getBytes(StandardCharsets.UTF_8));
         try (var client = new RuntimeConsoleApi(runtime.endpoints().httpApi(), Duration.ofSeconds(10))) {
+            // The ERROR line comes on the function's output stream, a moment after the invocation's answer.
+            var deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             var errors = client.recent(50);
+            while (errors.stream().noneMatch(line -> line.message().contains("crash")) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                errors = client.recent(50);
+            }
             assertThat(errors).isNotEmpty().allSatisfy(line -> {
                 assertThat(line.function()).isIn("BatchFunction", "EchoFunction");
                 assertThat(line.time()).isNotNull();
@@ -195,6 +202,13 @@ class ConsoleApiTest {
         var response = redrive("JobsDeadLetterQueue", false, null);
         assertError(response, 403, "forbidden");
         assertThat(Json.tree(response.body()).path("error").path("message").asText()).contains(ConsoleServer.CONSOLE_HEADER);
+    }
+
+    @Test
+    void readingDeadLettersNeedsTheConsolesHeader() throws Exception {
+        // Reading receives the messages (their receive counts grow): another page's <img> must not.
+        assertError(get("/_offstage/api/queues/JobsDeadLetterQueue/messages"), 403, "forbidden");
+        assertThat(json(getAsConsole("/_offstage/api/queues/JobsDeadLetterQueue/messages")).isArray()).isTrue();
     }
 
     @Test
@@ -267,6 +281,10 @@ class ConsoleApiTest {
 
     private static HttpResponse<String> get(String path) throws Exception {
         return send(HttpRequest.newBuilder(console(path)).GET());
+    }
+
+    private static HttpResponse<String> getAsConsole(String path) throws Exception {
+        return send(HttpRequest.newBuilder(console(path)).header(ConsoleServer.CONSOLE_HEADER, "1").GET());
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
