@@ -183,6 +183,9 @@ class VideoStackTest {
         var assemble = VideoStack.sqs(VideoStack.SQS_ASSEMBLE).getRecords();
         assertThat(assemble).hasSize(1);
         assertThat(Json.tree(assemble.getFirst().getBody()).get("videoId").asText()).isEqualTo(videoId);
+        // What sam local invoke -e sends must be a message the assembler takes.
+        assertThat(dev.offstage.video.segments.AssemblyMessage.parse(assemble.getFirst().getBody()).renditions())
+                .extracting(rendition -> rendition.name()).containsExactly("720p");
         assertThat(assemble.getFirst().getMessageAttributes().get("correlationId").getStringValue()).isEqualTo(videoId);
     }
 
