@@ -146,6 +146,7 @@ public final class ColdStartHarness {
                 var variables = variables(service, runtime, function, code);
                 targets.add(new Target(function, code, variables, sample.bytes(), sample.describe(), zipSize(function)));
             }
+            var loadBefore = loadAverage();
             var samples = new LinkedHashMap<String, List<Sample>>();
             targets.forEach(target -> samples.put(target.function().logicalId(), new ArrayList<>()));
             for (var run = 0; run < runs; run++) {
@@ -164,7 +165,8 @@ public final class ColdStartHarness {
                 rows.add(new ColdStartTable.Row(target.function().logicalId(), target.function().memoryMb(),
                         target.packageBytes(), target.sample(), samples.get(target.function().logicalId())));
             }
-            var table = ColdStartTable.markdown(rows, runs);
+            var table = ColdStartTable.markdown(rows, runs) + "\nLoad average (1 min) at the start: " + loadBefore
+                    + ", at the end: " + loadAverage() + " (" + Runtime.getRuntime().availableProcessors() + " CPUs).\n";
             System.out.println(table);
             Files.writeString(out, table);
         }
@@ -268,6 +270,10 @@ public final class ColdStartHarness {
         var module = function.codeUri().getFileName().toString();
         var zip = function.codeUri().resolve("target/offstage-functions-" + module + "-lambda.zip");
         return Files.exists(zip) ? Files.size(zip) : -1;
+    }
+
+    private static String loadAverage() throws IOException {
+        return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
     }
 
     private static String traceId() {
