@@ -134,7 +134,9 @@ public final class ColdStartHarness {
                 var runtime = LambdaJavaRuntime.prepare()) {
             var targets = new ArrayList<Target>();
             targets.add(baseline(service, runtime));
-            for (var function : stack.application.functions().values()) {
+            // By logical id, which groups them by pipeline (Build…, Posts…, Video…).
+            for (var function : stack.application.functions().values().stream()
+                    .sorted(java.util.Comparator.comparing(FunctionSpec::logicalId)).toList()) {
                 if (!only.isEmpty() && !only.contains(function.logicalId())) {
                     continue;
                 }
@@ -188,7 +190,7 @@ public final class ColdStartHarness {
             var rss = ColdStartTable.vmRssKib(Files.readString(Path.of("/proc/" + environment.pid() + "/status")));
             var classes = countClasses ? loadedClasses(environment.pid()) : -1;
             return new Sample(ready.duration().toMillis(), millis(first), millis(second), rss, classes,
-                    outcome(first) + (outcome(first).equals(outcome(second)) ? "" : "; 2nd: " + outcome(second)));
+                    outcome(first));
         }
     }
 
