@@ -1,0 +1,147 @@
+package dev.offstage.benchmarks.coldstart;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.offstage.shared.json.Json;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToLongFunction;
+import java.util.regex.Pattern;
+
+/**
+ * The cold-start harness's arithmetic and output: medians per function, ratios to the baseline
+ * (the first row), one Markdown table; and the parsers for what it reads from the machine.
+ */
+public final class ColdStartTable {
+
+    private static final Pattern VM_RSS = Pattern.compile("(?m)^VmRSS:\\s+(\\d+)\\s+kB");
+
+    /** The goal of issue 8: a cold start within this many times the hello-world handler's. */
+    public static final double GOAL = 1.5;
+
+    /**
+     * One run of one function.
+     *
+     * @param classes classes loaded by the JVM after the second invocation, -1 when not counted
+     * @param outcome what the first invocation answered, in a few words
+     */
+    public record Sample(long initMillis, long firstMillis, long secondMillis, long rssKib, long classes, String outcome) {
+
+        /** What a caller waits for on a cold start: init, then the first invocation. */
+        public long coldStartMillis() {
+            return initMillis + firstMillis;
+        }
+    }
+
+    /** One function's runs; {@code packageBytes} is -1 when its zip was not built. */
+    public record Row(String function, int memoryMb, long packageBytes, String event, List<Sample> samples) {
+        public Row {
+            samples = List.copyOf(samples);
+        }
+
+        double median(ToLongFunction<Sample> metric) {
+            return ColdStartTable.median(samples.stream().mapToLong(metric).sorted().toArray());
+        }
+
+        long classes() {
+            return samples.stream().mapToLong(Sample::classes).filter(count -> count >= 0).max().orElse(-1);
+        }
+
+        /** The outcomes seen, the most frequent first. */
+        String outcomes() {
+            var counts = new java.util.LinkedHashMap<String, Integer>();
+            samples.forEach(sample -> counts.merge(sample.outcome(), 1, Integer::sum));
+            var parts = new ArrayList<String>();
+            counts.entrySet().stream().sorted(Comparator.comparing(e -> -e.getValue()))
+                    .forEach(e -> parts.add(counts.size() == 1 ? e.getKey() : e.getKey() + " (" + e.getValue() + "×)"));
+            return String.join("; ", parts);
+        }
+    }
+
+    private ColdStartTable() {}
+
+    /**
+     * The table: one line per row, the first row being the baseline the ratios divide by; cold
+     * starts over {@link #GOAL} times the baseline's in bold.
+     */
+    public static String markdown(List<Row> rows, int runs) {
+        var baseline = rows.getFirst();
+        var out = new StringBuilder();
+        out.append("Medians of ").append(runs).append(" run(s) per function; ratios (×) divide by the first row's median.\n\n");
+        out.append("| function | MB | zip KiB | init ms | × | 1st invocation ms | cold start (init + 1st) ms | × | 2nd invocation ms"
+                + " | RSS MiB | × | classes | × | first invocation of its sample |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        for (var row : rows) {
+            var coldRatio = row.median(Sample::coldStartMillis) / baseline.median(Sample::coldStartMillis);
+            var cold = format("%.2f", coldRatio);
+            out.append("| ").append(row.function())
+                    .append(" | ").append(row.memoryMb())
+                    .append(" | ").append(row.packageBytes() < 0 ? "—" : format("%,.0f", row.packageBytes() / 1024.0))
+                    .append(" | ").append(format("%.0f", row.median(Sample::initMillis)))
+                    .append(" | ").append(format("%.2f", row.median(Sample::initMillis) / baseline.median(Sample::initMillis)))
+                    .append(" | ").append(format("%.0f", row.median(Sample::firstMillis)))
+                    .append(" | ").append(format("%.0f", row.median(Sample::coldStartMillis)))
+                    .append(" | ").append(coldRatio > GOAL ? "**" + cold + "**" : cold)
+                    .append(" | ").append(format("%.0f", row.median(Sample::secondMillis)))
+                    .append(" | ").append(format("%.0f", row.median(Sample::rssKib) / 1024))
+                    .append(" | ").append(format("%.2f", row.median(Sample::rssKib) / baseline.median(Sample::rssKib)))
+                    .append(" | ").append(row.classes() < 0 ? "—" : Long.toString(row.classes()))
+                    .append(" | ").append(row.classes() < 0 || baseline.classes() <= 0 ? "—"
+                            : format("%.1f", (double) row.classes() / baseline.classes()))
+                    .append(" | ").append(row.event()).append(": ").append(row.outcomes())
+                    .append(" |\n");
+        }
+        return out.toString();
+    }
+
+    /** The resident set size in KiB from the text of {@code /proc/<pid>/status}. */
+    public static long vmRssKib(String procStatus) {
+        var matcher = VM_RSS.matcher(procStatus);
+        if (!matcher.find()) {
+            throw new IllegalArgumentException("No VmRSS line in /proc/<pid>/status");
+        }
+        return Long.parseLong(matcher.group(1));
+    }
+
+    /** The {@code Loaded} column of {@code jstat -class <pid>}'s output. */
+    public static long jstatLoadedClasses(String output) {
+        var lines = output.strip().lines().toList();
+        if (lines.size() < 2 || !lines.get(0).strip().startsWith("Loaded")) {
+            throw new IllegalArgumentException("Unexpected jstat output: " + output);
+        }
+        return Long.parseLong(lines.get(1).strip().split("\\s+")[0]);
+    }
+
+    /**
+     * A handler's answer in a few words: {@code HTTP 202} for an HTTP API answer, {@code 0/3 failed}
+     * for an SQS batch response, else {@code ok}.
+     */
+    public static String describeResponse(byte[] payload) {
+        JsonNode answer;
+        try {
+            answer = Json.mapper().readTree(payload);
+        } catch (java.io.IOException e) {
+            return "ok (not JSON)";
+        }
+        if (answer != null && answer.has("statusCode")) {
+            return "HTTP " + answer.get("statusCode").asInt();
+        }
+        if (answer != null && answer.has("batchItemFailures")) {
+            return answer.get("batchItemFailures").size() + " batch item failure(s)";
+        }
+        return "ok";
+    }
+
+    static double median(long[] sorted) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        var middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2.0;
+    }
+
+    private static String format(String pattern, double value) {
+        return String.format(Locale.ROOT, pattern, value);
+    }
+}

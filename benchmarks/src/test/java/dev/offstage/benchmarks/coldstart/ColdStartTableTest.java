@@ -1,0 +1,56 @@
+package dev.offstage.benchmarks.coldstart;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.offstage.benchmarks.coldstart.ColdStartTable.Row;
+import dev.offstage.benchmarks.coldstart.ColdStartTable.Sample;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ColdStartTableTest {
+
+    @Test
+    void readsResidentSetSizeFromProcStatus() {
+        var status = "Name:\tjava\nVmPeak:\t 3000000 kB\nVmHWM:\t  190000 kB\nVmRSS:\t  178312 kB\nRssAnon:\t  120000 kB\n";
+        assertEquals(178312, ColdStartTable.vmRssKib(status));
+    }
+
+    @Test
+    void readsLoadedClassesFromJstat() {
+        var output = "Loaded  Bytes  Unloaded  Bytes     Time   \n  5797 11234.5        0     0.0       1.23\n";
+        assertEquals(5797, ColdStartTable.jstatLoadedClasses(output));
+    }
+
+    @Test
+    void describesHttpAndBatchAnswers() {
+        assertEquals("HTTP 202", ColdStartTable.describeResponse("{\"statusCode\":202,\"body\":\"{}\"}".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("2 batch item failure(s)", ColdStartTable.describeResponse(
+                "{\"batchItemFailures\":[{\"itemIdentifier\":\"a\"},{\"itemIdentifier\":\"b\"}]}".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("ok", ColdStartTable.describeResponse("\"hello\"".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void medianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
+        assertEquals(15.0, ColdStartTable.median(new long[] {10, 12, 18, 40}));
+        assertEquals(12.0, ColdStartTable.median(new long[] {10, 12, 18}));
+    }
+
+    @Test
+    void coldStartsOverTheGoalAreBoldAndRatiosDivideByTheFirstRow() {
+        var baseline = new Row("HelloWorld (baseline)", 512, 8192, "events/a.json",
+                List.of(new Sample(400, 100, 5, 80 * 1024, 2000, "ok"), new Sample(500, 100, 5, 80 * 1024, -1, "ok")));
+        var slow = new Row("Slow", 1024, 2 * 1048576, "events/b.json",
+                List.of(new Sample(900, 600, 50, 160 * 1024, 5000, "HTTP 200"), new Sample(1100, 400, 50, 160 * 1024, -1, "HTTP 200")));
+        var near = new Row("Near", 512, -1, "events/c.json",
+                List.of(new Sample(600, 100, 5, 80 * 1024, -1, "ok"), new Sample(600, 100, 5, 80 * 1024, -1, "HTTP 500")));
+        var table = ColdStartTable.markdown(List.of(baseline, slow, near), 2);
+        var lines = table.lines().toList();
+        assertTrue(lines.get(4).startsWith("| HelloWorld (baseline) | 512 | 8 | 450 | 1.00 | 100 | 550 | 1.00 |"), lines.get(4));
+        assertTrue(lines.get(5).startsWith("| Slow | 1024 | 2,048 | 1000 | 2.22 | 500 | 1500 | **2.73** |"), lines.get(5));
+        assertTrue(lines.get(5).endsWith("| 160 | 2.00 | 5000 | 2.5 | events/b.json: HTTP 200 |"), lines.get(5));
+        assertTrue(lines.get(6).startsWith("| Near | 512 | — | 600 | 1.33 | 100 | 700 | 1.27 |"), lines.get(6));
+        assertTrue(lines.get(6).endsWith("| — | — | events/c.json: ok (1×); HTTP 500 (1×) |"), lines.get(6));
+    }
+}
