@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.offstage.local.runtime.LocalRuntime;
 import dev.offstage.local.runtime.LocalRuntimeOptions;
+import dev.offstage.ops.QueueStatus;
+import dev.offstage.ops.local.EndpointsFile;
+import dev.offstage.ops.local.LocalConsole;
 import dev.offstage.ops.local.RuntimeConsoleApi;
 import dev.offstage.shared.json.Json;
 import java.io.IOException;
@@ -170,6 +173,24 @@ class ConsoleApiTest {
             assertThat(errors).anySatisfy(line -> assertThat(line.message()).contains("crash"));
             assertThat(client.reasonFor("0b7e6c1a-5d0e-4a53-8f3c-9f0d6e2b1a77")).isEmpty();
             assertThat(client.oldestAgeSeconds(runtime.endpoints().queues())).isNotNull();
+        }
+    }
+
+    @Test
+    void scriptsOffstageReadsTheEndpointsFileTheRuntimeWrites() throws Exception {
+        // The CLI's reader against the runtime's writer: the same contract from both sides.
+        var file = EndpointsFile.read(endpointsFile);
+        var endpoints = runtime.endpoints();
+
+        assertThat(file.httpApi()).isEqualTo(endpoints.httpApi());
+        assertThat(file.endpoints()).containsEntry("sqs", endpoints.sqs().toString())
+                .containsEntry("dynamodb", endpoints.dynamoDb().toString());
+        assertThat(file.deployment().queues()).isEqualTo(endpoints.queues());
+        assertThat(file.deployment().tables()).isEqualTo(endpoints.tables());
+        assertThat(file.deployment().functions()).isEqualTo(endpoints.functions());
+        try (var session = LocalConsole.open(endpointsFile)) {
+            assertThat(session.console().queues()).extracting(QueueStatus::logicalId)
+                    .containsExactlyInAnyOrderElementsOf(endpoints.queues().keySet());
         }
     }
 
