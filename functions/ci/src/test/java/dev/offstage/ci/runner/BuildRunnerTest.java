@@ -208,7 +208,9 @@ class BuildRunnerTest {
                 .timeout(Duration.ofSeconds(5))));
 
         var deadline = java.time.Instant.now().plusSeconds(30);
-        while (build(id).status() != BuildStatus.ERROR && java.time.Instant.now().isBefore(deadline)) {
+        // The watchdog records the build, then reports the commit status: wait for both.
+        while ((build(id).status() != BuildStatus.ERROR || !states(PUSH_SHA).contains("error"))
+                && java.time.Instant.now().isBefore(deadline)) {
             Thread.sleep(50);
         }
 
