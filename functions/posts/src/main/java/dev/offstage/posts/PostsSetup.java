@@ -54,6 +54,18 @@ public final class PostsSetup {
         return new PostsSetup(Environment.system(), AwsClients.fromEnvironment(), Clock.systemUTC());
     }
 
+    Environment environment() {
+        return environment;
+    }
+
+    AwsClients aws() {
+        return aws;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
     /** {@code POST /posts}. */
     public PostIntake intake() {
         return new PostIntake(aws.sqs(), environment.require(POSTS_QUEUE_URL));

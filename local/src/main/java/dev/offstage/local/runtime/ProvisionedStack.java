@@ -145,6 +145,26 @@ public class ProvisionedStack implements AutoCloseable {
                 LambdaEventSerializers.serializerFor(SQSEvent.class, ProvisionedStack.class.getClassLoader());
     }
 
+    /**
+     * What the stack holds: items per table, messages per queue (visible, in flight and delayed) and
+     * objects per bucket, keyed {@code "table <logical id>"} etc. Equal before and after means
+     * nothing was written (or everything written was taken back).
+     */
+    public Map<String, Integer> contents() {
+        var contents = new java.util.TreeMap<String, Integer>();
+        resources.tables().values().forEach(table -> contents.put("table " + table.logicalId(),
+                aws.dynamoDb().scanPaginator(scan -> scan.tableName(table.name()).consistentRead(true)).stream()
+                        .mapToInt(page -> page.count()).sum()));
+        resources.queues().values().forEach(queue -> contents.put("queue " + queue.logicalId(),
+                aws.sqs().getQueueAttributes(get -> get.queueUrl(queue.url()).attributeNamesWithStrings(
+                                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"))
+                        .attributesAsStrings().values().stream().mapToInt(Integer::parseInt).sum()));
+        resources.buckets().values().forEach(bucket -> contents.put("bucket " + bucket.logicalId(),
+                aws.s3().listObjectsV2Paginator(list -> list.bucket(bucket.name())).stream()
+                        .mapToInt(page -> page.contents().size()).sum()));
+        return contents;
+    }
+
     @Override
     public void close() {
         aws.close();

@@ -4,15 +4,20 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.offstage.posts.PostsPrimes;
 import dev.offstage.posts.PostsSetup;
 import dev.offstage.posts.api.ModerationApi;
 import dev.offstage.shared.http.ApiResponses;
 import dev.offstage.shared.logging.LambdaLogging;
+import dev.offstage.shared.priming.Priming;
 
 /** {@code POST /moderation/{postId}} ({@link dev.offstage.posts.api.ModerationApi}). */
 public final class ModerationHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
-    private static final ModerationApi LOGIC = PostsSetup.fromEnvironment().moderationApi();
+    private static final PostsSetup SETUP = PostsSetup.fromEnvironment();
+    private static final ModerationApi LOGIC = SETUP.moderationApi();
+    /** Run by SnapStart before its snapshot; held here because org.crac holds hooks weakly. */
+    private static final Priming PRIMING = Priming.register(PostsPrimes.moderation(SETUP, LOGIC));
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {

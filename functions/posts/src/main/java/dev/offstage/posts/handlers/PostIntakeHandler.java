@@ -4,15 +4,20 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.offstage.posts.PostsPrimes;
 import dev.offstage.posts.PostsSetup;
 import dev.offstage.posts.intake.PostIntake;
 import dev.offstage.shared.http.ApiResponses;
 import dev.offstage.shared.logging.LambdaLogging;
+import dev.offstage.shared.priming.Priming;
 
 /** {@code POST /posts}: a post event in, onto the posts queue ({@link dev.offstage.posts.intake.PostIntake}). */
 public final class PostIntakeHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
-    private static final PostIntake LOGIC = PostsSetup.fromEnvironment().intake();
+    private static final PostsSetup SETUP = PostsSetup.fromEnvironment();
+    private static final PostIntake LOGIC = SETUP.intake();
+    /** Run by SnapStart before its snapshot; held here because org.crac holds hooks weakly. */
+    private static final Priming PRIMING = Priming.register(PostsPrimes.intake(SETUP, LOGIC));
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {

@@ -4,14 +4,19 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.offstage.posts.PostsPrimes;
 import dev.offstage.posts.PostsSetup;
 import dev.offstage.posts.spam.SpamConsumer;
 import dev.offstage.shared.logging.LambdaLogging;
+import dev.offstage.shared.priming.Priming;
 
 /** The spam queue ({@link dev.offstage.posts.spam.SpamConsumer}). */
 public final class SpamHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
-    private static final SpamConsumer LOGIC = PostsSetup.fromEnvironment().spamConsumer();
+    private static final PostsSetup SETUP = PostsSetup.fromEnvironment();
+    private static final SpamConsumer LOGIC = SETUP.spamConsumer();
+    /** Run by SnapStart before its snapshot; held here because org.crac holds hooks weakly. */
+    private static final Priming PRIMING = Priming.register(PostsPrimes.spam(SETUP));
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
