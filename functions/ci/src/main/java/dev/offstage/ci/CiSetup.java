@@ -102,12 +102,24 @@ public final class CiSetup {
         return SNAPSHOT_INIT.equals(environment.get(INITIALIZATION_TYPE, ""));
     }
 
+    Environment environment() {
+        return environment;
+    }
+
+    CiConfig config() {
+        return config;
+    }
+
+    AwsClients aws() {
+        return aws;
+    }
+
     /** The build pages. */
     public BuildPages buildPages() {
         return new BuildPages(buildStore(), buildFiles());
     }
 
-    private BuildStore buildStore() {
+    BuildStore buildStore() {
         return new BuildStore(aws.dynamoDb(), config.buildsTable(), config.retention());
     }
 

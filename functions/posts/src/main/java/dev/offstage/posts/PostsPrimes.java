@@ -1,7 +1,6 @@
 package dev.offstage.posts;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.offstage.posts.api.AnalyticsApi;
 import dev.offstage.posts.api.ModerationApi;
 import dev.offstage.posts.api.SearchApi;
@@ -11,13 +10,10 @@ import dev.offstage.posts.intake.PostIntake;
 import dev.offstage.posts.spam.Signals;
 import dev.offstage.posts.spam.SpamConfig;
 import dev.offstage.posts.spam.SpamScorer;
-import dev.offstage.shared.http.ApiRequest;
-import dev.offstage.shared.http.ApiResponses;
 import dev.offstage.shared.priming.Prime;
 import dev.offstage.shared.priming.Primes;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * What each post function's first request does, done once before a SnapStart snapshot (see
@@ -41,7 +37,7 @@ public final class PostsPrimes {
     /** {@code POST /posts}: a post that fails validation is answered 400 before anything is queued. */
     public static List<Prime> intake(PostsSetup setup, PostIntake intake) {
         return List.of(Primes.httpApiTrigger(), postEvent(),
-                route("POST /posts (invalid, 400)", post("/posts", Map.of(), "{}"), intake::receive, 400),
+                Primes.apiRoute("POST /posts (invalid, 400)", post("/posts", Map.of(), "{}"), intake::receive, 400),
                 Primes.sqsSend(setup.aws().sqs(), setup.environment().require(PostsSetup.POSTS_QUEUE_URL)));
     }
 
@@ -79,7 +75,7 @@ public final class PostsPrimes {
     /** {@code GET /search} for a word no post has. */
     public static List<Prime> search(SearchApi api) {
         return List.of(Primes.httpApiTrigger(), analyzers(),
-                route("GET /search", get("/search", Map.of(), Map.of("q", "offstagepriming running")), api::search, 200));
+                Primes.apiRoute("GET /search", get("/search", Map.of("q", "offstagepriming running")), api::search, 200));
     }
 
     /**
@@ -89,7 +85,7 @@ public final class PostsPrimes {
     public static List<Prime> moderation(PostsSetup setup, ModerationApi api) {
         var spam = setup.spam();
         return List.of(Primes.httpApiTrigger(),
-                route("POST /moderation (invalid, 400)", post("/moderation/" + Primes.ABSENT_KEY, Map.of("postId", Primes.ABSENT_KEY),
+                Primes.apiRoute("POST /moderation (invalid, 400)", post("/moderation/" + Primes.ABSENT_KEY, Map.of("postId", Primes.ABSENT_KEY),
                         "{\"spam\":\"maybe\"}"), api::moderate, 400),
                 Prime.of("spam verdict lookup", () -> spam.verdict(Primes.ABSENT_KEY)));
     }
@@ -97,7 +93,7 @@ public final class PostsPrimes {
     /** {@code GET /analytics/trending} over the last hour. */
     public static List<Prime> analyticsApi(AnalyticsApi api) {
         return List.of(Primes.httpApiTrigger(),
-                route("GET /analytics/trending", get("/analytics/trending", Map.of(), Map.of("hours", "1", "limit", "1")),
+                Primes.apiRoute("GET /analytics/trending", get("/analytics/trending", Map.of("hours", "1", "limit", "1")),
                         api::respond, 200));
     }
 
@@ -115,35 +111,16 @@ public final class PostsPrimes {
         });
     }
 
-    /** The route's logic through {@link ApiResponses#handle} as the handler calls it; another status than expected fails the prime. */
-    private static Prime route(String name, APIGatewayV2HTTPEvent event, Function<ApiRequest, APIGatewayV2HTTPResponse> logic, int expected) {
-        return Prime.of(name, () -> {
-            var response = ApiResponses.handle(event, logic);
-            if (response.getStatusCode() != expected) {
-                throw new IllegalStateException(name + " answered " + response.getStatusCode() + ": " + response.getBody());
-            }
-        });
-    }
-
-    private static APIGatewayV2HTTPEvent get(String path, Map<String, String> pathParameters, Map<String, String> query) {
-        return request("GET", path, pathParameters, query, null);
+    private static APIGatewayV2HTTPEvent get(String path, Map<String, String> query) {
+        var request = Primes.httpApiRequest("GET", path);
+        request.setQueryStringParameters(query);
+        return request;
     }
 
     private static APIGatewayV2HTTPEvent post(String path, Map<String, String> pathParameters, String body) {
-        return request("POST", path, pathParameters, Map.of(), body);
-    }
-
-    private static APIGatewayV2HTTPEvent request(String method, String path, Map<String, String> pathParameters,
-            Map<String, String> query, String body) {
-        return APIGatewayV2HTTPEvent.builder()
-                .withVersion("2.0").withRouteKey(method + " " + path).withRawPath(path)
-                .withHeaders(Map.of("content-type", "application/json"))
-                .withPathParameters(pathParameters.isEmpty() ? null : pathParameters)
-                .withQueryStringParameters(query.isEmpty() ? null : query)
-                .withBody(body).withIsBase64Encoded(false)
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder().withRequestId("offstage-priming")
-                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod(method).withPath(path).build())
-                        .build())
-                .build();
+        var request = Primes.httpApiRequest("POST", path);
+        request.setPathParameters(pathParameters.isEmpty() ? null : pathParameters);
+        request.setBody(body);
+        return request;
     }
 }

@@ -7,9 +7,13 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import dev.offstage.shared.http.ApiRequest;
+import dev.offstage.shared.http.ApiResponses;
 import java.io.OutputStream;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -74,6 +78,37 @@ public final class Primes {
                 }
             }
         });
+    }
+
+    /**
+     * An HTTP API route's logic, called through {@link ApiResponses#handle} as its handler calls it,
+     * on a request that only reads or is rejected before anything is written; any other status
+     * than {@code expectedStatus} fails the prime (the route did not take the path it was meant to).
+     */
+    public static Prime apiRoute(String name, APIGatewayV2HTTPEvent request, Function<ApiRequest, APIGatewayV2HTTPResponse> logic,
+            int expectedStatus) {
+        return Prime.of(name, () -> {
+            var response = ApiResponses.handle(request, logic);
+            if (response.getStatusCode() != expectedStatus) {
+                throw new IllegalStateException(name + " answered " + response.getStatusCode() + ": " + response.getBody());
+            }
+        });
+    }
+
+    /**
+     * A synthetic HTTP API request (payload 2.0) for {@link #apiRoute}: {@code method path}, JSON
+     * content type, no body; set path and query parameters, headers and body on it as the route
+     * needs.
+     */
+    public static APIGatewayV2HTTPEvent httpApiRequest(String method, String path) {
+        return APIGatewayV2HTTPEvent.builder()
+                .withVersion("2.0").withRouteKey(method + " " + path).withRawPath(path)
+                .withHeaders(new HashMap<>(Map.of("content-type", "application/json")))
+                .withIsBase64Encoded(false)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder().withRequestId("offstage-priming")
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod(method).withPath(path).build())
+                        .build())
+                .build();
     }
 
     /** An SQS trigger: the runtime reads an {@link SQSEvent} and writes an {@link SQSBatchResponse}. */

@@ -155,7 +155,8 @@ public record BuildConfig(List<String> commands, List<String> artifacts, Duratio
         }
     }
 
-    private static BuildConfig parse(String text) throws InvalidBuildConfigException {
+    /** The config from the text of a {@value #FILE_NAME} (checked as {@link #read} checks the file's). */
+    public static BuildConfig parse(String text) throws InvalidBuildConfigException {
         Node document;
         try {
             document = yaml().compose(new StringReader(text));

@@ -4,8 +4,10 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.offstage.ci.CiPrimes;
 import dev.offstage.ci.CiSetup;
 import dev.offstage.shared.logging.LambdaLogging;
+import dev.offstage.shared.priming.Priming;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +31,10 @@ public final class BuildRunnerHandler implements RequestHandler<SQSEvent, SQSBat
         }
     }
 
-    private static final BuildRunner RUNNER = CiSetup.fromEnvironment().buildRunner();
+    private static final CiSetup SETUP = CiSetup.fromEnvironment();
+    private static final BuildRunner RUNNER = SETUP.buildRunner();
+    /** Run by SnapStart before its snapshot; held here because org.crac holds hooks weakly. */
+    private static final Priming PRIMING = Priming.register(CiPrimes.buildRunner(SETUP));
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
