@@ -55,6 +55,14 @@ public final class VideoSetup {
         return new VideoSetup(Environment.system(), AwsClients.fromEnvironment(), Clock.systemUTC());
     }
 
+    Environment environment() {
+        return environment;
+    }
+
+    AwsClients aws() {
+        return aws;
+    }
+
     public VideoConfig config() {
         return config;
     }

@@ -5,13 +5,18 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.offstage.shared.logging.LambdaLogging;
+import dev.offstage.shared.priming.Priming;
+import dev.offstage.video.VideoPrimes;
 import dev.offstage.video.VideoSetup;
 import dev.offstage.video.segments.SegmentWorker;
 
 /** The segments queue ({@link SegmentWorker}). */
 public final class SegmentHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
-    private static final SegmentWorker LOGIC = VideoSetup.fromEnvironment().segmentWorker();
+    private static final VideoSetup SETUP = VideoSetup.fromEnvironment();
+    private static final SegmentWorker LOGIC = SETUP.segmentWorker();
+    /** Run by SnapStart before its snapshot; held here because org.crac holds hooks weakly. */
+    private static final Priming PRIMING = Priming.register(VideoPrimes.segmentWorker(SETUP));
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
