@@ -10,17 +10,19 @@ import dev.offstage.posts.intake.PostIntake;
 import dev.offstage.posts.spam.Signals;
 import dev.offstage.posts.spam.SpamConfig;
 import dev.offstage.posts.spam.SpamScorer;
+import dev.offstage.posts.spam.SpamStore;
 import dev.offstage.shared.priming.Prime;
 import dev.offstage.shared.priming.Primes;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * What each post function's first request does, done once before a SnapStart snapshot (see
  * {@link dev.offstage.shared.priming.Priming}): its trigger's JSON, the post event format, its
  * reads through the same clients, its API route on a request that only reads or is rejected before
  * anything is written. Nothing here writes: the queue producers send an empty batch, the consumers
- * only read (they write when a real message comes).
+ * only read, or make conditional writes whose condition can never hold.
  */
 public final class PostsPrimes {
 
@@ -54,7 +56,8 @@ public final class PostsPrimes {
     public static List<Prime> index(PostsSetup setup) {
         var index = setup.searchIndex();
         return List.of(Primes.sqsTrigger(), postEvent(), analyzers(),
-                Prime.of("search index query", () -> index.search("offstagepriming", 1, null)));
+                Prime.of("search index query", () -> index.search("offstagepriming", 1, null)),
+                rejectedUpdate(setup, PostsSetup.INDEX_TABLE));
     }
 
     /** Spam: the scorer on a post (no stored signals), and a verdict lookup of a post never seen. */
@@ -63,13 +66,15 @@ public final class PostsPrimes {
         var scorer = new SpamScorer(SpamConfig.from(setup.environment()));
         return List.of(Primes.sqsTrigger(), postEvent(),
                 Prime.of("spam scorer", () -> scorer.score(PostEvent.parse(SAMPLE_POST), Signals.none())),
-                Prime.of("spam verdict lookup", () -> spam.verdict(Primes.ABSENT_KEY)));
+                Prime.of("spam verdict lookup", () -> spam.verdict(Primes.ABSENT_KEY)),
+                rejectedUpdate(setup, SpamStore.TABLE_VARIABLE));
     }
 
     public static List<Prime> analytics(PostsSetup setup) {
         var analytics = setup.analytics();
         return List.of(Primes.sqsTrigger(), postEvent(),
-                Prime.of("analytics query", () -> analytics.trending(setup.clock().instant(), 1, 1)));
+                Prime.of("analytics query", () -> analytics.trending(setup.clock().instant(), 1, 1)),
+                rejectedUpdate(setup, PostsSetup.ANALYTICS_TABLE));
     }
 
     /** {@code GET /search} for a word no post has. */
@@ -95,6 +100,12 @@ public final class PostsPrimes {
         return List.of(Primes.httpApiTrigger(),
                 Primes.apiRoute("GET /analytics/trending", get("/analytics/trending", Map.of("hours", "1", "limit", "1")),
                         api::respond, 200));
+    }
+
+    /** The conditional-write path every consumer takes (version guards, counters, verdicts), rejected by DynamoDB. */
+    private static Prime rejectedUpdate(PostsSetup setup, String tableVariable) {
+        return Primes.dynamoDbRejectedUpdate(setup.aws().dynamoDb(), setup.environment().require(tableVariable),
+                Map.of("pk", AttributeValue.fromS(Primes.ABSENT_KEY), "sk", AttributeValue.fromS(Primes.ABSENT_KEY)));
     }
 
     private static Prime postEvent() {

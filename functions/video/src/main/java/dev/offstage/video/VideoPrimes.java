@@ -5,13 +5,16 @@ import dev.offstage.shared.priming.Primes;
 import dev.offstage.video.notify.VideoNotifications;
 import dev.offstage.video.segments.AssemblyMessage;
 import dev.offstage.video.segments.SegmentMessage;
+import dev.offstage.video.store.VideoStore;
 import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * What each video function's first message does, done once before a SnapStart snapshot (see
  * {@link dev.offstage.shared.priming.Priming}): its trigger's JSON, its message formats, a lookup
  * of a video that does not exist, an empty batch to the queue it sends to, a HEAD of a missing
- * work file. No ffmpeg run, no write.
+ * work file, a conditional update that cannot hold. No ffmpeg run, no write.
  *
  * <p>Of these functions only the failure recorder has SnapStart in template.yaml; the others need
  * more /tmp than SnapStart allows ({@code ApplyOn: None}), so nothing calls their hooks there.
@@ -35,7 +38,7 @@ public final class VideoPrimes {
 
     /** The failures queue's consumer: both message formats it tells apart, a video lookup, the notifications queue. */
     public static List<Prime> failureRecorder(VideoSetup setup) {
-        return List.of(Primes.sqsTrigger(), segmentMessage(), assemblyMessage(), videoLookup(setup),
+        return List.of(Primes.sqsTrigger(), segmentMessage(), assemblyMessage(), videoLookup(setup), rejectedUpdate(setup),
                 Primes.sqsSend(setup.aws().sqs(), setup.environment().require(VideoNotifications.QUEUE_URL_VARIABLE)));
     }
 
@@ -52,6 +55,12 @@ public final class VideoPrimes {
     public static List<Prime> transcoder(VideoSetup setup) {
         return List.of(Primes.s3Trigger(), videoLookup(setup),
                 Primes.sqsSend(setup.aws().sqs(), setup.environment().require(VideoSetup.SEGMENTS_QUEUE_URL)));
+    }
+
+    /** A conditional update DynamoDB rejects: the path of every status change, without one. */
+    private static Prime rejectedUpdate(VideoSetup setup) {
+        return Primes.dynamoDbRejectedUpdate(setup.aws().dynamoDb(), setup.environment().require(VideoStore.TABLE_VARIABLE),
+                Map.of("id", AttributeValue.fromS(Primes.ABSENT_KEY)));
     }
 
     private static Prime segmentMessage() {

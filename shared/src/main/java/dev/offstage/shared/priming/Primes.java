@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -43,6 +44,28 @@ public final class Primes {
      */
     public static Prime dynamoDbGetItem(DynamoDbClient dynamoDb, String table, Map<String, AttributeValue> key) {
         return Prime.of("dynamodb GetItem " + table, () -> dynamoDb.getItem(get -> get.tableName(table).key(key)));
+    }
+
+    /**
+     * A DynamoDB {@code UpdateItem} whose condition can never hold ({@code attribute_exists(k) AND
+     * attribute_not_exists(k)}), so DynamoDB rejects it ({@code ConditionalCheckFailedException})
+     * and writes nothing, whether the key exists or not: the conditional-write path (marshalling
+     * an update, unmarshalling the rejection) the version guards and stores take on every message.
+     * Needs {@code dynamodb:UpdateItem} on the table.
+     */
+    public static Prime dynamoDbRejectedUpdate(DynamoDbClient dynamoDb, String table, Map<String, AttributeValue> key) {
+        return Prime.of("dynamodb UpdateItem (rejected) " + table, () -> {
+            try {
+                dynamoDb.updateItem(update -> update.tableName(table).key(key)
+                        .updateExpression("SET #priming = :priming")
+                        .conditionExpression("attribute_exists(#key) AND attribute_not_exists(#key)")
+                        .expressionAttributeNames(Map.of("#priming", "offstage_priming", "#key", key.keySet().iterator().next()))
+                        .expressionAttributeValues(Map.of(":priming", AttributeValue.fromBool(true))));
+                throw new IllegalStateException("An update with a condition that cannot hold was applied to " + table);
+            } catch (ConditionalCheckFailedException expected) {
+                // Rejected, as it must be: nothing was written.
+            }
+        });
     }
 
     /**

@@ -44,6 +44,7 @@ class PrimingTest {
 
             var priming = Priming.of(List.of(
                     Primes.dynamoDbGetItem(aws.dynamoDb(), name, Map.of("id", AttributeValue.fromS(Primes.ABSENT_KEY))),
+                    Primes.dynamoDbRejectedUpdate(aws.dynamoDb(), name, Map.of("id", AttributeValue.fromS(Primes.ABSENT_KEY))),
                     Primes.sqsSend(aws.sqs(), queueUrl),
                     Primes.s3Head(aws.s3(), name, Primes.ABSENT_KEY),
                     Primes.sqsTrigger(),
@@ -51,13 +52,32 @@ class PrimingTest {
                     Primes.s3Trigger()));
             var outcomes = priming.prime();
 
-            assertThat(outcomes).hasSize(6).allSatisfy(outcome -> assertThat(outcome.failure()).as(outcome.prime()).isEmpty());
+            assertThat(outcomes).hasSize(7).allSatisfy(outcome -> assertThat(outcome.failure()).as(outcome.prime()).isEmpty());
             assertThat(aws.dynamoDb().scan(scan -> scan.tableName(name)).count()).isZero();
             assertThat(aws.sqs().getQueueAttributes(get -> get.queueUrl(queueUrl)
                             .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
                                     QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
                     .attributes().values()).containsOnly("0");
             assertThat(aws.s3().listObjectsV2(list -> list.bucket(name)).contents()).isEmpty();
+        }
+    }
+
+    @Test
+    void rejectedUpdateWritesNothingEvenWhenTheKeyExists() {
+        try (var aws = AwsClients.from(Environment.of(emulators.environment()))) {
+            var name = EmulatorsExtension.uniqueName("priming-update");
+            aws.dynamoDb().createTable(create -> create.tableName(name)
+                    .billingMode(BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.S).build())
+                    .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build()));
+            var key = Map.of("id", AttributeValue.fromS("real"));
+            aws.dynamoDb().putItem(put -> put.tableName(name).item(Map.of("id", AttributeValue.fromS("real"), "n", AttributeValue.fromN("1"))));
+
+            var outcomes = Priming.of(List.of(Primes.dynamoDbRejectedUpdate(aws.dynamoDb(), name, key))).prime();
+
+            assertThat(outcomes).singleElement().satisfies(outcome -> assertThat(outcome.failure()).isEmpty());
+            assertThat(aws.dynamoDb().getItem(get -> get.tableName(name).key(key).consistentRead(true)).item())
+                    .isEqualTo(Map.of("id", AttributeValue.fromS("real"), "n", AttributeValue.fromN("1")));
         }
     }
 
