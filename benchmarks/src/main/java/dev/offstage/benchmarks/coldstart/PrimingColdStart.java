@@ -26,6 +26,7 @@ public final class PrimingColdStart {
 
     /** Functions with SnapStart in template.yaml and a sample that reaches their logic without a real upload or signature. */
     private static final Map<String, String> SAMPLES = new LinkedHashMap<>(Map.of(
+            "PostsIndexFunction", "events/posts-sqs-index.json",
             "PostsIntakeFunction", "events/posts-api-post.json",
             "PostsSearchFunction", "events/posts-api-search.json",
             "PostsSpamFunction", "events/posts-sqs-spam.json",
@@ -50,6 +51,9 @@ public final class PrimingColdStart {
             }
         }
         var functions = only.isEmpty() ? List.copyOf(SAMPLES.keySet()) : only;
+        functions.stream().filter(function -> !SAMPLES.containsKey(function)).findFirst().ifPresent(function -> {
+            throw new IllegalArgumentException("No sample for " + function + ": add one to SAMPLES");
+        });
         Files.createDirectories(Path.of("target/bench-priming"));
         var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         var loadBefore = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
