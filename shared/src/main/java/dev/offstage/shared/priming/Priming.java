@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * private static final PostsSetup SETUP = PostsSetup.fromEnvironment();
  * private static final SearchApi LOGIC = SETUP.searchApi();
  * // org.crac holds resources weakly: the static field keeps the hook alive.
- * private static final Priming PRIMING = Priming.register(PostsPrimes.search(SETUP, LOGIC));
+ * private static final Priming PRIMING = Priming.register(PostsPrimes.search(LOGIC));
  * }</pre>
  *
  * <p>A prime that fails is logged at WARN and the others still run; the hook itself never throws.
