@@ -95,6 +95,60 @@ public final class ColdStartTable {
         return out.toString();
     }
 
+    /**
+     * One function's runs with a cache.
+     *
+     * @param cacheBytes the cache file's size
+     * @param sharedClasses what a verification run of the cached JVM loaded from the cache
+     */
+    public record CachedRow(Row row, long cacheBytes, ClassDataCache.SharedClasses sharedClasses) {}
+
+    /**
+     * The table of one cached variant, beside the plain runs of the same rounds: each function with
+     * its cache against itself without one, against the plain baseline (issue 8's goal) and against
+     * the baseline with its own cache. The first row of each list is the baseline; cached rows
+     * find their plain row by function name. Cold starts over {@link #GOAL} times a baseline's in bold.
+     */
+    public static String cachedMarkdown(ClassDataCache cache, List<Row> plain, List<CachedRow> cached, int runs) {
+        var plainBaseline = plain.getFirst();
+        var cachedBaseline = cached.getFirst().row();
+        var label = cache.label();
+        var out = new StringBuilder();
+        out.append("With a per-function ").append(label).append(" cache: medians of ").append(runs)
+                .append(" run(s) per function, in the same rounds as the plain runs.\n\n");
+        out.append("| function + ").append(label).append(" | cache MiB | classes from the cache | init ms | × own plain"
+                + " | 1st invocation ms | cold start (init + 1st) ms | × own plain | × plain baseline | × baseline + ").append(label)
+                .append(" | 2nd invocation ms | RSS MiB | × own plain | first invocation of its sample |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        for (var cachedRow : cached) {
+            var row = cachedRow.row();
+            var own = plain.stream().filter(candidate -> candidate.function().equals(row.function())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("No plain row for " + row.function()));
+            var cold = row.median(Sample::coldStartMillis);
+            out.append("| ").append(row.function())
+                    .append(" | ").append(format("%.1f", cachedRow.cacheBytes() / 1048576.0))
+                    .append(" | ").append(cachedRow.sharedClasses().describe())
+                    .append(" | ").append(format("%.0f", row.median(Sample::initMillis)))
+                    .append(" | ").append(format("%.2f", row.median(Sample::initMillis) / own.median(Sample::initMillis)))
+                    .append(" | ").append(format("%.0f", row.median(Sample::firstMillis)))
+                    .append(" | ").append(format("%.0f", cold))
+                    .append(" | ").append(format("%.2f", cold / own.median(Sample::coldStartMillis)))
+                    .append(" | ").append(overGoal(cold / plainBaseline.median(Sample::coldStartMillis)))
+                    .append(" | ").append(overGoal(cold / cachedBaseline.median(Sample::coldStartMillis)))
+                    .append(" | ").append(format("%.0f", row.median(Sample::secondMillis)))
+                    .append(" | ").append(format("%.0f", row.median(Sample::rssKib) / 1024))
+                    .append(" | ").append(format("%.2f", row.median(Sample::rssKib) / own.median(Sample::rssKib)))
+                    .append(" | ").append(row.event()).append(": ").append(row.outcomes())
+                    .append(" |\n");
+        }
+        return out.toString();
+    }
+
+    private static String overGoal(double ratio) {
+        var text = format("%.2f", ratio);
+        return ratio > GOAL ? "**" + text + "**" : text;
+    }
+
     /** The resident set size in KiB from the text of {@code /proc/<pid>/status}. */
     public static long vmRssKib(String procStatus) {
         var matcher = VM_RSS.matcher(procStatus);

@@ -1,6 +1,8 @@
 package dev.offstage.local.lambda;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.offstage.benchmarks.coldstart.ClassDataCache;
+import dev.offstage.benchmarks.coldstart.ColdStartOptions;
 import dev.offstage.benchmarks.coldstart.ColdStartTable;
 import dev.offstage.benchmarks.coldstart.ColdStartTable.Sample;
 import dev.offstage.benchmarks.coldstart.HelloWorldHandler;
@@ -43,7 +45,11 @@ import java.util.zip.ZipOutputStream;
  * <p>It lives in the runtime's package because {@link ExecutionEnvironment}, the one place that
  * starts a function's JVM, is package-private there; a second copy of it would drift.
  *
- * <pre>scripts/bench-coldstart [--runs N] [--function LogicalId ...] [--out file.md]</pre>
+ * <p>With {@code --aot} (and/or {@code --cds}), each function and the baseline also run with a
+ * class-data cache of their own, trained first by one run of their sample, measured in the same
+ * rounds as the plain runs, in a second table.
+ *
+ * <pre>scripts/bench-coldstart [--runs N] [--function LogicalId ...] [--out file.md] [--aot] [--cds]</pre>
  */
 public final class ColdStartHarness {
 
@@ -52,6 +58,10 @@ public final class ColdStartHarness {
     /** A function that would run for minutes on a sample is cut short: what is measured is the cold start. */
     private static final Duration MAX_INVOCATION = Duration.ofSeconds(60);
     private static final Duration INIT_LIMIT = Duration.ofSeconds(60);
+    /** A training JVM's exit includes writing the cache (a child JVM assembles it): seconds, more on a busy machine. */
+    private static final Duration TRAINING_EXIT_LIMIT = Duration.ofMinutes(3);
+    /** Caches, their verification logs and the jar layout of each function's code. */
+    private static final Path CACHES = Path.of("target/bench-coldstart/caches");
 
     /**
      * Which sample each function gets: the one its tests use, or, where {@code events/} has none of
@@ -106,25 +116,23 @@ public final class ColdStartHarness {
         }
     }
 
+    /**
+     * One function in one variant: plain, or with a class-data cache ({@code cache} and
+     * {@code cacheFile} then set, and {@code variables} reading it through JAVA_TOOL_OPTIONS).
+     */
     private record Target(FunctionSpec function, FunctionCode code, Map<String, String> variables, byte[] event,
-            String sample, long packageBytes) {}
+            String sample, long packageBytes, ClassDataCache cache, Path cacheFile) {
+
+        String key() {
+            return cache == null ? function.logicalId() : function.logicalId() + " + " + cache.label();
+        }
+    }
 
     private ColdStartHarness() {}
 
     public static void main(String[] args) throws Exception {
-        var runs = 5;
-        var only = new ArrayList<String>();
-        Path out = Path.of("target/bench-coldstart.md");
-        for (var i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--runs" -> runs = Integer.parseInt(args[++i]);
-                case "--function" -> only.add(args[++i]);
-                case "--out" -> out = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("Unknown option " + args[i]
-                        + "; usage: [--runs N] [--function LogicalId ...] [--out file.md]");
-            }
-        }
-        Files.createDirectories(Path.of("target/bench-coldstart"));
+        var options = ColdStartOptions.parse(args);
+        Files.createDirectories(CACHES);
         // The functions' own log lines go to a file, so the console shows progress only.
         try (var functionLog = new PrintStream(new FileOutputStream("target/bench-coldstart/functions.log"), true,
                         StandardCharsets.UTF_8);
@@ -132,12 +140,12 @@ public final class ColdStartHarness {
                 var stack = new ProvisionedStack(emulators, TEMPLATE, Map.of());
                 var service = LambdaService.create(stack.application, emulators.environment(), LambdaSettings.defaults());
                 var runtime = LambdaJavaRuntime.prepare()) {
-            var targets = new ArrayList<Target>();
-            targets.add(baseline(service, runtime));
+            var plain = new ArrayList<Target>();
+            plain.add(baseline(service, runtime));
             // By logical id, which groups them by pipeline (Build…, Posts…, Video…).
             for (var function : stack.application.functions().values().stream()
                     .sorted(java.util.Comparator.comparing(FunctionSpec::logicalId)).toList()) {
-                if (!only.isEmpty() && !only.contains(function.logicalId())) {
+                if (!options.functions().isEmpty() && !options.functions().contains(function.logicalId())) {
                     continue;
                 }
                 var sample = SAMPLES.get(function.logicalId());
@@ -146,32 +154,172 @@ public final class ColdStartHarness {
                 }
                 var code = FunctionCode.of(function);
                 var variables = variables(service, runtime, function, code);
-                targets.add(new Target(function, code, variables, sample.bytes(), sample.describe(), zipSize(function)));
+                plain.add(new Target(function, code, variables, sample.bytes(), sample.describe(), zipSize(function), null,
+                        null));
+            }
+            var targets = new ArrayList<>(plain);
+            var verified = new LinkedHashMap<String, ClassDataCache.SharedClasses>();
+            for (var cache : options.caches()) {
+                for (var target : plain) {
+                    var cached = train(target, cache, service, runtime, functionLog);
+                    var shared = verify(cached, runtime, functionLog);
+                    verified.put(cached.key(), shared);
+                    System.err.printf("%s %-30s trained: %.1f MiB, %s classes from the cache%n", cache.label(),
+                            target.function().logicalId(), Files.size(cached.cacheFile()) / 1048576.0, shared.describe());
+                    targets.add(cached);
+                }
             }
             var loadBefore = loadAverage();
             var samples = new LinkedHashMap<String, List<Sample>>();
-            targets.forEach(target -> samples.put(target.function().logicalId(), new ArrayList<>()));
+            targets.forEach(target -> samples.put(target.key(), new ArrayList<>()));
+            var runs = options.runs();
             for (var run = 0; run < runs; run++) {
-                // Rotating order: load from elsewhere on the machine spreads over every function alike.
+                // Rotating order, plain and cached variants in the same rounds: load from elsewhere on the
+                // machine spreads over every function and variant alike.
                 for (var k = 0; k < targets.size(); k++) {
                     var target = targets.get((k + run) % targets.size());
                     var sample = measure(target, runtime, functionLog, run == 0);
-                    samples.get(target.function().logicalId()).add(sample);
-                    System.err.printf("run %d/%d %-30s init %5d ms  1st %5d ms  2nd %5d ms  RSS %4d MiB  %s%n", run + 1, runs,
-                            target.function().logicalId(), sample.initMillis(), sample.firstMillis(), sample.secondMillis(),
+                    samples.get(target.key()).add(sample);
+                    System.err.printf("run %d/%d %-36s init %5d ms  1st %5d ms  2nd %5d ms  RSS %4d MiB  %s%n", run + 1, runs,
+                            target.key(), sample.initMillis(), sample.firstMillis(), sample.secondMillis(),
                             sample.rssKib() / 1024, sample.outcome());
                 }
             }
             var rows = new ArrayList<ColdStartTable.Row>();
-            for (var target : targets) {
-                rows.add(new ColdStartTable.Row(target.function().logicalId(), target.function().memoryMb(),
-                        target.packageBytes(), target.sample(), samples.get(target.function().logicalId())));
+            for (var target : plain) {
+                rows.add(row(target, samples));
             }
-            var table = ColdStartTable.markdown(rows, runs) + "\nLoad average (1 min) at the start: " + loadBefore
-                    + ", at the end: " + loadAverage() + " (" + Runtime.getRuntime().availableProcessors() + " CPUs).\n";
+            var table = new StringBuilder(ColdStartTable.markdown(rows, runs));
+            for (var cache : options.caches()) {
+                var cachedRows = new ArrayList<ColdStartTable.CachedRow>();
+                for (var target : targets) {
+                    if (target.cache() == cache) {
+                        cachedRows.add(new ColdStartTable.CachedRow(row(target, samples), Files.size(target.cacheFile()),
+                                verified.get(target.key())));
+                    }
+                }
+                table.append('\n').append(ColdStartTable.cachedMarkdown(cache, rows, cachedRows, runs));
+            }
+            table.append("\nLoad average (1 min) at the start: ").append(loadBefore).append(", at the end: ")
+                    .append(loadAverage()).append(" (").append(Runtime.getRuntime().availableProcessors()).append(" CPUs).\n");
             System.out.println(table);
-            Files.writeString(out, table);
+            Files.writeString(options.out(), table);
         }
+    }
+
+    private static ColdStartTable.Row row(Target target, Map<String, List<Sample>> samples) {
+        return new ColdStartTable.Row(target.function().logicalId(), target.function().memoryMb(), target.packageBytes(),
+                target.sample(), samples.get(target.key()));
+    }
+
+    /**
+     * The cached variant of {@code plain}: trained by one run that initialises the function, invokes
+     * its sample twice and exits normally (SIGTERM; the runtime's SIGKILL would leave no cache), the
+     * JVM writing the cache as it exits; then the variant reads it through JAVA_TOOL_OPTIONS.
+     *
+     * <p>Both runs use the function's code with its classes in a jar and an empty task root: the JVM
+     * refuses to write a cache from a class path holding a non-empty directory. (On Lambda the
+     * function's code is not on the class path at all: the runtime interface client loads it from
+     * {@code /var/task} with a class loader of its own, which the cache covers too.)
+     */
+    private static Target train(Target plain, ClassDataCache cache, LambdaService service, LambdaJavaRuntime runtime,
+            PrintStream functionLog) throws IOException, InterruptedException {
+        var function = plain.function();
+        var cacheFile = CACHES.resolve(cache.fileName(function.logicalId())).toAbsolutePath();
+        Files.deleteIfExists(cacheFile);
+        var code = jarLayout(function, plain.code(), cache);
+        var variables = variables(service, runtime, function, code);
+        var training = withToolOption(variables, cache.trainingOption(cacheFile));
+        try (var environment = ExecutionEnvironment.launch(function, code, runtime, training, functionLog,
+                OutputListener.NONE)) {
+            invokeTwice(environment, function, plain.event());
+            stopNormally(environment, function, TRAINING_EXIT_LIMIT);
+        }
+        if (!Files.isRegularFile(cacheFile)) {
+            throw new IllegalStateException("The training run of " + function.logicalId() + " wrote no " + cache.label()
+                    + " cache at " + cacheFile + "; its JVM's output is in target/bench-coldstart/functions.log");
+        }
+        return new Target(function, code, withToolOption(variables, cache.useOption(cacheFile)), plain.event(),
+                plain.sample(), plain.packageBytes(), cache, cacheFile);
+    }
+
+    /**
+     * One run of the cached variant with {@code -Xlog:class+load} to a file: how many of the classes
+     * it loads come from the cache. None means the cache did not match (JVM build, options or class
+     * path) and the JVM ran on without it.
+     */
+    private static ClassDataCache.SharedClasses verify(Target cached, LambdaJavaRuntime runtime, PrintStream functionLog)
+            throws IOException, InterruptedException {
+        var function = cached.function();
+        var log = CACHES.resolve(cached.cacheFile().getFileName() + ".class-load.log").toAbsolutePath();
+        Files.deleteIfExists(log);
+        var variables = withToolOption(cached.variables(), "-Xlog:class+load=info:file=" + log);
+        try (var environment = ExecutionEnvironment.launch(function, cached.code(), runtime, variables, functionLog,
+                OutputListener.NONE)) {
+            invokeTwice(environment, function, cached.event());
+            stopNormally(environment, function, INIT_LIMIT);
+        }
+        return ClassDataCache.sharedClasses(Files.readString(log));
+    }
+
+    private static void invokeTwice(ExecutionEnvironment environment, FunctionSpec function, byte[] event) {
+        var init = environment.awaitInit(INIT_LIMIT);
+        if (!(init instanceof Init.Ready)) {
+            throw new IllegalStateException(function.logicalId() + " did not initialise: " + init);
+        }
+        var timeout = function.timeout().compareTo(MAX_INVOCATION) < 0 ? function.timeout() : MAX_INVOCATION;
+        var arn = "arn:aws:lambda:" + Emulators.REGION + ":" + Emulators.ACCOUNT_ID + ":function:" + function.functionName();
+        environment.invoke(UUID.randomUUID().toString(), event, timeout, arn, traceId());
+        environment.invoke(UUID.randomUUID().toString(), event, timeout, arn, traceId());
+    }
+
+    /** SIGTERM, then waits for the JVM to finish exiting (writing a cache takes seconds, in a child JVM). */
+    private static void stopNormally(ExecutionEnvironment environment, FunctionSpec function, Duration limit)
+            throws InterruptedException {
+        var process = ProcessHandle.of(environment.pid()).orElseThrow();
+        process.destroy();
+        try {
+            process.onExit().get(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(function.logicalId() + " did not exit within " + limit + " of SIGTERM", e);
+        }
+    }
+
+    /**
+     * The function's code as a cache needs it: {@code target/classes} packed into one jar, and an
+     * empty directory as the task root (an empty directory on the class path is allowed).
+     */
+    private static FunctionCode jarLayout(FunctionSpec function, FunctionCode code, ClassDataCache cache) throws IOException {
+        // One per cache: a cache records its jars' sizes and times, so rewriting one would void the other.
+        var root = CACHES.resolve(cache.label()).resolve(ClassDataCache.fileSafe(function.logicalId())).toAbsolutePath();
+        var taskRoot = root.resolve("task");
+        if (Files.exists(root)) {
+            try (var paths = Files.walk(root)) {
+                for (var path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+        Files.createDirectories(taskRoot);
+        var classesJar = root.resolve("classes.jar");
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(classesJar));
+                var paths = Files.walk(code.classes())) {
+            for (var path : paths.filter(Files::isRegularFile).sorted().toList()) {
+                out.putNextEntry(new java.util.jar.JarEntry(code.classes().relativize(path).toString().replace('\\', '/')));
+                Files.copy(path, out);
+                out.closeEntry();
+            }
+        }
+        var jars = new ArrayList<Path>();
+        jars.add(classesJar);
+        jars.addAll(code.jars());
+        return new FunctionCode(taskRoot, jars);
+    }
+
+    private static Map<String, String> withToolOption(Map<String, String> variables, String option) {
+        var with = new java.util.TreeMap<>(variables);
+        with.put("JAVA_TOOL_OPTIONS", ClassDataCache.appendToolOption(variables.get("JAVA_TOOL_OPTIONS"), option));
+        return with;
     }
 
     private static Sample measure(Target target, LambdaJavaRuntime runtime, PrintStream functionLog, boolean countClasses)
@@ -264,7 +412,7 @@ public final class ColdStartHarness {
                 OptionalInt.empty(), List.of(), AsyncConfig.LAMBDA_DEFAULTS, LoggingSettings.LAMBDA_DEFAULTS);
         var code = FunctionCode.of(function);
         return new Target(function, code, variables(service, runtime, function, code), BASELINE_SAMPLE.bytes(),
-                BASELINE_SAMPLE.describe(), Files.size(zip));
+                BASELINE_SAMPLE.describe(), Files.size(zip), null, null);
     }
 
     /** The module's Lambda zip ({@code package}), or -1 when it was not built. */

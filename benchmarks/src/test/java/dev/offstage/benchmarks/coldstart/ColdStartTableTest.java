@@ -53,4 +53,26 @@ class ColdStartTableTest {
         assertTrue(lines.get(6).startsWith("| Near | 512 | — | 600 | 1.33 | 100 | 700 | 1.27 |"), lines.get(6));
         assertTrue(lines.get(6).endsWith("| — | — | events/c.json: ok (1×); HTTP 500 (1×) |"), lines.get(6));
     }
+
+    @Test
+    void cachedRowsCompareWithThemselvesThePlainBaselineAndTheCachedBaseline() {
+        var plainBaseline = new Row("HelloWorld (baseline)", 512, 8192, "events/a.json",
+                List.of(new Sample(400, 100, 5, 80 * 1024, 2000, "ok")));
+        var plainSlow = new Row("Slow", 1024, 8192, "events/b.json", List.of(new Sample(1000, 500, 50, 160 * 1024, 5000, "ok")));
+        var cachedBaseline = new Row("HelloWorld (baseline)", 512, 8192, "events/a.json",
+                List.of(new Sample(200, 50, 5, 60 * 1024, 2000, "ok")));
+        var cachedSlow = new Row("Slow", 1024, 8192, "events/b.json", List.of(new Sample(500, 250, 40, 120 * 1024, 5000, "ok")));
+        var table = ColdStartTable.cachedMarkdown(ClassDataCache.AOT, List.of(plainBaseline, plainSlow),
+                List.of(new ColdStartTable.CachedRow(cachedBaseline, 12 * 1048576, new ClassDataCache.SharedClasses(1990, 2000)),
+                        new ColdStartTable.CachedRow(cachedSlow, 60 * 1048576, new ClassDataCache.SharedClasses(4900, 5000))),
+                1);
+        var lines = table.lines().toList();
+        assertTrue(lines.get(2).startsWith("| function + AOT | cache MiB | classes from the cache |"), lines.get(2));
+        // Baseline + AOT: half its plain self; 0.50 of the plain baseline; 1.00 of itself.
+        assertEquals("| HelloWorld (baseline) | 12.0 | 1,990 of 2,000 | 200 | 0.50 | 50 | 250 | 0.50 | 0.50 | 1.00 | 5 | 60 | 0.75"
+                + " | events/a.json: ok |", lines.get(4));
+        // Slow + AOT: 750 ms = 0.50 of its plain 1500, 1.50 of the plain baseline's 500, 3.00 of the cached baseline's 250.
+        assertEquals("| Slow | 60.0 | 4,900 of 5,000 | 500 | 0.50 | 250 | 750 | 0.50 | 1.50 | **3.00** | 40 | 120 | 0.75"
+                + " | events/b.json: ok |", lines.get(5));
+    }
 }

@@ -104,7 +104,7 @@ final class ExecutionEnvironment implements AutoCloseable {
             classpath.addAll(code.classpath());
             var command = new ArrayList<String>();
             command.add(runtime.java().toString());
-            command.addAll(jvmOptions(function, runtime));
+            command.addAll(withoutXshareForAotCache(jvmOptions(function, runtime), variables.get("JAVA_TOOL_OPTIONS")));
             command.add("-Djava.io.tmpdir=" + temporaryDirectory);
             command.add("-cp");
             command.add(classpath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
@@ -149,6 +149,19 @@ final class ExecutionEnvironment implements AutoCloseable {
                 // The RIC loads its JNI client with System.load, a restricted method since Java 22.
                 "--enable-native-access=ALL-UNNAMED",
                 "-D" + LambdaJavaRuntime.NATIVE_LIBRARY_PROPERTY + "=" + runtime.nativeLibrary());
+    }
+
+    /**
+     * {@code options} without {@code -Xshare:auto} when {@code JAVA_TOOL_OPTIONS} asks for an AOT
+     * cache (to read or to write): the JVM refuses to start with both ("Option AOTCache cannot be
+     * used at the same time with -Xshare:…"). Lambda's {@code java25} runtime ships an AOT cache of
+     * its own, so it presumably passes no {@code -Xshare} beside it (its command line is not published).
+     */
+    static List<String> withoutXshareForAotCache(List<String> options, String javaToolOptions) {
+        if (javaToolOptions == null || !javaToolOptions.matches("(?s).*-XX:AOT(Cache|CacheOutput|Configuration)=.*")) {
+            return options;
+        }
+        return options.stream().filter(option -> !option.startsWith("-Xshare:")).toList();
     }
 
     long pid() {

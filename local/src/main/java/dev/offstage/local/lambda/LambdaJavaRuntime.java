@@ -15,6 +15,8 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 import software.amazon.awssdk.utilslite.SdkInternalThreadLocal;
 
@@ -50,14 +52,14 @@ final class LambdaJavaRuntime implements AutoCloseable {
         Path directory = null;
         try {
             directory = Files.createTempDirectory("offstage-lambda-runtime-");
-            var bootstrapClasses = directory.resolve("bootstrap");
-            copyClassFile(Bootstrap.class, bootstrapClasses);
+            var bootstrapJar = directory.resolve("bootstrap.jar");
+            writeClassJar(Bootstrap.class, bootstrapJar);
             var jars = new LinkedHashSet<Path>();
             for (var runtimeClass : List.of(AWSLambda.class, Context.class, PojoSerializer.class, SdkInternalThreadLocal.class)) {
                 jars.add(locationOf(runtimeClass));
             }
             var classpath = new ArrayList<>(jars);
-            classpath.add(bootstrapClasses);
+            classpath.add(bootstrapJar);
             var java = Path.of(System.getProperty("java.home"), "bin", "java");
             return new LambdaJavaRuntime(directory, java, classpath, unpackNativeLibrary(directory));
         } catch (IOException e) {
@@ -74,7 +76,7 @@ final class LambdaJavaRuntime implements AutoCloseable {
         return java;
     }
 
-    /** The runtime's jars and the bootstrap directory, to put before the function's code. */
+    /** The runtime's jars and the bootstrap jar, to put before the function's code. */
     List<Path> classpath() {
         return classpath;
     }
@@ -106,18 +108,20 @@ final class LambdaJavaRuntime implements AutoCloseable {
     }
 
     /**
-     * Copies one class file into a class directory of its own, so the child's class path holds
-     * the bootstrap and nothing else of {@code local}.
+     * Writes one class file into a jar of its own, so the child's class path holds the bootstrap
+     * and nothing else of {@code local}. A jar, not a directory: the JVM's AOT cache and CDS
+     * archives refuse to be created from a class path with a non-empty directory in it.
      */
-    private static void copyClassFile(Class<?> type, Path classesDirectory) throws IOException {
+    private static void writeClassJar(Class<?> type, Path jar) throws IOException {
         var resource = type.getName().replace('.', '/') + ".class";
-        var target = classesDirectory.resolve(resource);
-        Files.createDirectories(target.getParent());
-        try (InputStream in = type.getClassLoader().getResourceAsStream(resource)) {
+        try (InputStream in = type.getClassLoader().getResourceAsStream(resource);
+                var out = new JarOutputStream(Files.newOutputStream(jar))) {
             if (in == null) {
                 throw new IllegalStateException("Class file " + resource + " not found");
             }
-            Files.copy(in, target);
+            out.putNextEntry(new JarEntry(resource));
+            in.transferTo(out);
+            out.closeEntry();
         }
     }
 

@@ -14,7 +14,7 @@ import java.io.InputStream;
  * returns end-of-file, and the environment kills whatever it started and halts: no orphaned JVMs,
  * without relying on the runtime's shutdown hooks.
  *
- * <p>This class runs in the function's JVM, copied there as a single class file: it must use
+ * <p>This class runs in the function's JVM, copied there alone (a one-class jar): it must use
  * nothing but the JDK and the RIC, and declare no nested or anonymous classes.
  */
 public final class Bootstrap {
