@@ -261,7 +261,8 @@ public final class ColdStartHarness {
         // 512 MB, as the published hello-world reference points (issue 8).
         var function = new FunctionSpec(BASELINE, "offstage-bench-HelloWorld",
                 HelloWorldHandler.class.getName() + "::handleRequest", root, "java25", 512, Duration.ofSeconds(30), Map.of(),
-                OptionalInt.empty(), List.of(), AsyncConfig.LAMBDA_DEFAULTS, LoggingSettings.LAMBDA_DEFAULTS);
+                OptionalInt.empty(), List.of(), AsyncConfig.LAMBDA_DEFAULTS, LoggingSettings.LAMBDA_DEFAULTS,
+                FunctionSpec.SnapStart.NONE);
         var code = FunctionCode.of(function);
         return new Target(function, code, variables(service, runtime, function, code), BASELINE_SAMPLE.bytes(),
                 BASELINE_SAMPLE.describe(), Files.size(zip));
