@@ -40,6 +40,11 @@ import java.util.zip.ZipOutputStream;
  * {@code /next} (init), the first and the second invocation of the function's {@code events/}
  * sample, the JVM's RSS after the second, and (first run) the classes it loaded.
  *
+ * <p>SnapStart functions ({@code SnapStart.ApplyOn: PublishedVersions}) start as the local runtime
+ * starts them, as Lambda runs the init it snapshots: {@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start},
+ * default tiered compilation, and the {@code org.crac} hooks run before the first {@code /next}, so
+ * their init includes the hooks. The table's {@code init type} column says which rows those are.
+ *
  * <p>It lives in the runtime's package because {@link ExecutionEnvironment}, the one place that
  * starts a function's JVM, is package-private there; a second copy of it would drift.
  *
@@ -164,7 +169,8 @@ public final class ColdStartHarness {
             }
             var rows = new ArrayList<ColdStartTable.Row>();
             for (var target : targets) {
-                rows.add(new ColdStartTable.Row(target.function().logicalId(), target.function().memoryMb(),
+                rows.add(new ColdStartTable.Row(target.function().logicalId(),
+                        target.variables().get("AWS_LAMBDA_INITIALIZATION_TYPE"), target.function().memoryMb(),
                         target.packageBytes(), target.sample(), samples.get(target.function().logicalId())));
             }
             var table = ColdStartTable.markdown(rows, runs) + "\nLoad average (1 min) at the start: " + loadBefore
