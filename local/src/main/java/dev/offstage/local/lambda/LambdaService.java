@@ -37,6 +37,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * function that exceeds its {@code Timeout} has its environment (and every process it started)
  * killed.
  *
+ * <p>A function with {@code SnapStart: {ApplyOn: PublishedVersions}} has each environment
+ * initialised as Lambda initialises the version it snapshots: the {@code org.crac}
+ * {@code beforeCheckpoint} and {@code afterRestore} hooks run before the first invocation, and a
+ * hook that throws is an init error ({@link ExecutionEnvironment}). Nothing is snapshotted.
+ *
  * <p>Logs one line per invocation on logger {@code dev.offstage.local.lambda.Invocations} (INFO
  * for success, WARN otherwise) with the MDC keys {@code function}, {@code request_id},
  * {@code trigger} (when given), {@code outcome}, {@code duration_ms}, {@code error_type},
