@@ -46,15 +46,15 @@ final class ExecutionEnvironment implements AutoCloseable {
     private static final Duration EXIT_WAIT = Duration.ofSeconds(5);
     private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(1);
 
-    /**
-     * Where {@code org.crac.Core} finds its implementation: Lambda's Java runtimes point it at the
-     * runtime interface client's own CRaC context, whose hooks the client runs around the snapshot.
-     */
     /** The runtime client's error-type header for a failed SnapStart hook, and the hook's name. */
     private static final Map<String, String> HOOK_ERRORS = Map.of(
             "Runtime.BeforeCheckpointError", "beforeCheckpoint",
             "Runtime.AfterRestoreError", "afterRestore");
 
+    /**
+     * Where {@code org.crac.Core} finds its implementation: Lambda's Java runtimes point it at the
+     * runtime interface client's own CRaC context, whose hooks the client runs around the snapshot.
+     */
     static final String CRAC_BRIDGE = "-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac";
 
     /** How initialisation ended. */
@@ -201,9 +201,10 @@ final class ExecutionEnvironment implements AutoCloseable {
             var state = server.init().get(limit.toMillis(), TimeUnit.MILLISECONDS);
             return switch (state) {
                 case InitState.Ready ready when snapStart() && !ready.restored() -> {
-                    // The runtime client skipped the SnapStart phase: its hooks never ran, so this is not what Lambda runs.
+                    // The runtime client skipped the SnapStart phase: its hooks never ran, so this is not what
+                    // Lambda runs. The local runtime's own error (Lambda has none for it).
                     kill();
-                    var error = ErrorDocument.of("Runtime.SnapStartNotRun", "The runtime asked for an invocation without "
+                    var error = ErrorDocument.of("LocalRuntime.SnapStartNotRun", "The runtime asked for an invocation without "
                             + "asking /runtime/restore/next first: it did not run the SnapStart (org.crac) hooks");
                     yield new Init.Failed(error, error.toJson());
                 }
