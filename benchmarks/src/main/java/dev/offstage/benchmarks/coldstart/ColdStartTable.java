@@ -20,6 +20,9 @@ public final class ColdStartTable {
     /** The goal of issue 8: a cold start within this many times the hello-world handler's. */
     public static final double GOAL = 1.5;
 
+    /** The initialisation type of a SnapStart function's init, the one Lambda snapshots. */
+    public static final String SNAP_START = "snap-start";
+
     /**
      * One run of one function.
      *
@@ -34,8 +37,13 @@ public final class ColdStartTable {
         }
     }
 
-    /** One function's runs; {@code packageBytes} is -1 when its zip was not built. */
-    public record Row(String function, int memoryMb, long packageBytes, String event, List<Sample> samples) {
+    /**
+     * One function's runs; {@code packageBytes} is -1 when its zip was not built;
+     * {@code initializationType} is the {@code AWS_LAMBDA_INITIALIZATION_TYPE} its environments had
+     * ({@value #SNAP_START} or {@code on-demand}).
+     */
+    public record Row(String function, String initializationType, int memoryMb, long packageBytes, String event,
+            List<Sample> samples) {
         public Row {
             samples = List.copyOf(samples);
         }
@@ -68,14 +76,21 @@ public final class ColdStartTable {
     public static String markdown(List<Row> rows, int runs) {
         var baseline = rows.getFirst();
         var out = new StringBuilder();
-        out.append("Medians of ").append(runs).append(" run(s) per function; ratios (×) divide by the first row's median.\n\n");
-        out.append("| function | MB | zip KiB | init ms | × | 1st invocation ms | cold start (init + 1st) ms | × | 2nd invocation ms"
+        out.append("Medians of ").append(runs).append(" run(s) per function; ratios (×) divide by the first row's median.\n");
+        if (rows.stream().anyMatch(row -> SNAP_START.equals(row.initializationType()))) {
+            out.append("Init type ").append(SNAP_START).append(": the init Lambda runs before a SnapStart snapshot, so its")
+                    .append(" init includes the org.crac hooks (beforeCheckpoint, then afterRestore) and runs with the")
+                    .append(" JVM's default tiered compilation; in Lambda a restore replaces that init on a cold start.\n");
+        }
+        out.append("\n");
+        out.append("| function | init type | MB | zip KiB | init ms | × | 1st invocation ms | cold start (init + 1st) ms | × | 2nd invocation ms"
                 + " | RSS MiB | × | classes | × | first invocation of its sample |\n");
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (var row : rows) {
             var coldRatio = row.median(Sample::coldStartMillis) / baseline.median(Sample::coldStartMillis);
             var cold = format("%.2f", coldRatio);
             out.append("| ").append(row.function())
+                    .append(" | ").append(row.initializationType())
                     .append(" | ").append(row.memoryMb())
                     .append(" | ").append(row.packageBytes() < 0 ? "—" : format("%,.0f", row.packageBytes() / 1024.0))
                     .append(" | ").append(format("%.0f", row.median(Sample::initMillis)))

@@ -42,6 +42,11 @@ import java.util.zip.ZipOutputStream;
  * {@code /next} (init), the first and the second invocation of the function's {@code events/}
  * sample, the JVM's RSS after the second, and (first run) the classes it loaded.
  *
+ * <p>SnapStart functions ({@code SnapStart.ApplyOn: PublishedVersions}) start as the local runtime
+ * starts them, as Lambda runs the init it snapshots: {@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start},
+ * default tiered compilation, and the {@code org.crac} hooks run before the first {@code /next}, so
+ * their init includes the hooks. The table's {@code init type} column says which rows those are.
+ *
  * <p>It lives in the runtime's package because {@link ExecutionEnvironment}, the one place that
  * starts a function's JVM, is package-private there; a second copy of it would drift.
  *
@@ -208,8 +213,9 @@ public final class ColdStartHarness {
     }
 
     private static ColdStartTable.Row row(Target target, Map<String, List<Sample>> samples) {
-        return new ColdStartTable.Row(target.function().logicalId(), target.function().memoryMb(), target.packageBytes(),
-                target.sample(), samples.get(target.key()));
+        return new ColdStartTable.Row(target.function().logicalId(),
+                target.variables().get("AWS_LAMBDA_INITIALIZATION_TYPE"), target.function().memoryMb(),
+                target.packageBytes(), target.sample(), samples.get(target.key()));
     }
 
     /**
@@ -409,7 +415,8 @@ public final class ColdStartHarness {
         // 512 MB, as the published hello-world reference points (issue 8).
         var function = new FunctionSpec(BASELINE, "offstage-bench-HelloWorld",
                 HelloWorldHandler.class.getName() + "::handleRequest", root, "java25", 512, Duration.ofSeconds(30), Map.of(),
-                OptionalInt.empty(), List.of(), AsyncConfig.LAMBDA_DEFAULTS, LoggingSettings.LAMBDA_DEFAULTS);
+                OptionalInt.empty(), List.of(), AsyncConfig.LAMBDA_DEFAULTS, LoggingSettings.LAMBDA_DEFAULTS,
+                FunctionSpec.SnapStart.NONE);
         var code = FunctionCode.of(function);
         return new Target(function, code, variables(service, runtime, function, code), BASELINE_SAMPLE.bytes(),
                 BASELINE_SAMPLE.describe(), Files.size(zip), null, null);

@@ -39,29 +39,30 @@ class ColdStartTableTest {
 
     @Test
     void coldStartsOverTheGoalAreBoldAndRatiosDivideByTheFirstRow() {
-        var baseline = new Row("HelloWorld (baseline)", 512, 8192, "events/a.json",
+        var baseline = new Row("HelloWorld (baseline)", "on-demand", 512, 8192, "events/a.json",
                 List.of(new Sample(400, 100, 5, 80 * 1024, 2000, "ok"), new Sample(500, 100, 5, 80 * 1024, -1, "ok")));
-        var slow = new Row("Slow", 1024, 2 * 1048576, "events/b.json",
+        var slow = new Row("Slow", "snap-start", 1024, 2 * 1048576, "events/b.json",
                 List.of(new Sample(900, 600, 50, 160 * 1024, 5000, "HTTP 200"), new Sample(1100, 400, 50, 160 * 1024, -1, "HTTP 200")));
-        var near = new Row("Near", 512, -1, "events/c.json",
+        var near = new Row("Near", "on-demand", 512, -1, "events/c.json",
                 List.of(new Sample(600, 100, 5, 80 * 1024, -1, "ok"), new Sample(600, 100, 5, 80 * 1024, -1, "HTTP 500")));
         var table = ColdStartTable.markdown(List.of(baseline, slow, near), 2);
         var lines = table.lines().toList();
-        assertTrue(lines.get(4).startsWith("| HelloWorld (baseline) | 512 | 8 | 450 | 1.00 | 100 | 550 | 1.00 |"), lines.get(4));
-        assertTrue(lines.get(5).startsWith("| Slow | 1024 | 2,048 | 1000 | 2.22 | 500 | 1500 | **2.73** |"), lines.get(5));
-        assertTrue(lines.get(5).endsWith("| 160 | 2.00 | 5000 | 2.5 | events/b.json: HTTP 200 |"), lines.get(5));
-        assertTrue(lines.get(6).startsWith("| Near | 512 | — | 600 | 1.33 | 100 | 700 | 1.27 |"), lines.get(6));
-        assertTrue(lines.get(6).endsWith("| — | — | events/c.json: ok (1×); HTTP 500 (1×) |"), lines.get(6));
+        assertTrue(lines.get(5).startsWith("| HelloWorld (baseline) | on-demand | 512 | 8 | 450 | 1.00 | 100 | 550 | 1.00 |"), lines.get(5));
+        assertTrue(lines.get(1).startsWith("Init type snap-start: the init Lambda runs before a SnapStart snapshot"), lines.get(1));
+        assertTrue(lines.get(6).startsWith("| Slow | snap-start | 1024 | 2,048 | 1000 | 2.22 | 500 | 1500 | **2.73** |"), lines.get(6));
+        assertTrue(lines.get(6).endsWith("| 160 | 2.00 | 5000 | 2.5 | events/b.json: HTTP 200 |"), lines.get(6));
+        assertTrue(lines.get(7).startsWith("| Near | on-demand | 512 | — | 600 | 1.33 | 100 | 700 | 1.27 |"), lines.get(7));
+        assertTrue(lines.get(7).endsWith("| — | — | events/c.json: ok (1×); HTTP 500 (1×) |"), lines.get(7));
     }
 
     @Test
     void cachedRowsCompareWithThemselvesThePlainBaselineAndTheCachedBaseline() {
-        var plainBaseline = new Row("HelloWorld (baseline)", 512, 8192, "events/a.json",
+        var plainBaseline = new Row("HelloWorld (baseline)", "on-demand", 512, 8192, "events/a.json",
                 List.of(new Sample(400, 100, 5, 80 * 1024, 2000, "ok")));
-        var plainSlow = new Row("Slow", 1024, 8192, "events/b.json", List.of(new Sample(1000, 500, 50, 160 * 1024, 5000, "ok")));
-        var cachedBaseline = new Row("HelloWorld (baseline)", 512, 8192, "events/a.json",
+        var plainSlow = new Row("Slow", "on-demand", 1024, 8192, "events/b.json", List.of(new Sample(1000, 500, 50, 160 * 1024, 5000, "ok")));
+        var cachedBaseline = new Row("HelloWorld (baseline)", "on-demand", 512, 8192, "events/a.json",
                 List.of(new Sample(200, 50, 5, 60 * 1024, 2000, "ok")));
-        var cachedSlow = new Row("Slow", 1024, 8192, "events/b.json", List.of(new Sample(500, 250, 40, 120 * 1024, 5000, "ok")));
+        var cachedSlow = new Row("Slow", "on-demand", 1024, 8192, "events/b.json", List.of(new Sample(500, 250, 40, 120 * 1024, 5000, "ok")));
         var table = ColdStartTable.cachedMarkdown(ClassDataCache.AOT, List.of(plainBaseline, plainSlow),
                 List.of(new ColdStartTable.CachedRow(cachedBaseline, 12 * 1048576, new ClassDataCache.SharedClasses(1990, 2000)),
                         new ColdStartTable.CachedRow(cachedSlow, 60 * 1048576, new ClassDataCache.SharedClasses(4900, 5000))),

@@ -31,12 +31,31 @@ import org.slf4j.LoggerFactory;
  * for work (or fails to); {@link #invoke} runs invocations; {@link #close} kills the process and
  * its descendants. An environment that timed out, failed to initialise or exited is never
  * {@link #reusable()} again.
+ *
+ * <p>SnapStart ({@code SnapStart.ApplyOn: PublishedVersions}): the environment starts as Lambda
+ * starts the init it snapshots — {@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start} (set by
+ * {@link LambdaService#variables}) and the JVM's default tiered compilation — so the runtime
+ * interface client runs the {@code org.crac} {@code beforeCheckpoint} hooks after loading the
+ * handler, asks {@code /restore/next} (answered at once: nothing is snapshotted) and runs the
+ * {@code afterRestore} hooks. Init is ready only after all of that; a hook that throws fails the
+ * init, as it fails the version's publication in Lambda.
  */
 final class ExecutionEnvironment implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExecutionEnvironment.class);
     private static final Duration EXIT_WAIT = Duration.ofSeconds(5);
     private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(1);
+
+    /** The runtime client's error-type header for a failed SnapStart hook, and the hook's name. */
+    private static final Map<String, String> HOOK_ERRORS = Map.of(
+            "Runtime.BeforeCheckpointError", "beforeCheckpoint",
+            "Runtime.AfterRestoreError", "afterRestore");
+
+    /**
+     * Where {@code org.crac.Core} finds its implementation: Lambda's Java runtimes point it at the
+     * runtime interface client's own CRaC context, whose hooks the client runs around the snapshot.
+     */
+    static final String CRAC_BRIDGE = "-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac";
 
     /** How initialisation ended. */
     sealed interface Init {
@@ -135,20 +154,33 @@ final class ExecutionEnvironment implements AutoCloseable {
     }
 
     /**
-     * The options of Lambda's {@code java25} runtime: C1 only and class data sharing for fast
-     * starts, the serial collector, a heap of 85% of the function's memory.
+     * The options of Lambda's {@code java25} runtime: class data sharing for fast starts, the
+     * serial collector, a heap of 85% of the function's memory, {@code org.crac} bridged to the
+     * runtime client ({@link #CRAC_BRIDGE}), and C1 only — except with SnapStart, where Lambda
+     * keeps the JVM's default tiered compilation (from Java 25; AWS's "Customize Java runtime
+     * startup behavior" page), since compiling then happens before the snapshot, not while a
+     * caller waits.
      */
     static List<String> jvmOptions(FunctionSpec function, LambdaJavaRuntime runtime) {
-        return List.of(
-                "-XX:+TieredCompilation",
-                "-XX:TieredStopAtLevel=1",
+        var options = new ArrayList<String>();
+        if (function.snapStart() == FunctionSpec.SnapStart.NONE) {
+            options.add("-XX:+TieredCompilation");
+            options.add("-XX:TieredStopAtLevel=1");
+        }
+        options.addAll(List.of(
                 "-XX:+UseSerialGC",
                 "-Xshare:auto",
                 "-XX:MaxHeapSize=" + Math.max(16, function.memoryMb() * 85 / 100) + "m",
                 "-Djava.net.preferIPv4Stack=true",
                 // The RIC loads its JNI client with System.load, a restricted method since Java 22.
                 "--enable-native-access=ALL-UNNAMED",
-                "-D" + LambdaJavaRuntime.NATIVE_LIBRARY_PROPERTY + "=" + runtime.nativeLibrary());
+                CRAC_BRIDGE,
+                "-D" + LambdaJavaRuntime.NATIVE_LIBRARY_PROPERTY + "=" + runtime.nativeLibrary()));
+        return List.copyOf(options);
+    }
+
+    private boolean snapStart() {
+        return function.snapStart() == FunctionSpec.SnapStart.PUBLISHED_VERSIONS;
     }
 
     /**
@@ -181,10 +213,23 @@ final class ExecutionEnvironment implements AutoCloseable {
         try {
             var state = server.init().get(limit.toMillis(), TimeUnit.MILLISECONDS);
             return switch (state) {
+                case InitState.Ready ready when snapStart() && !ready.restored() -> {
+                    // The runtime client skipped the SnapStart phase: its hooks never ran, so this is not what
+                    // Lambda runs. The local runtime's own error (Lambda has none for it).
+                    kill();
+                    var error = ErrorDocument.of("LocalRuntime.SnapStartNotRun", "The runtime asked for an invocation without "
+                            + "asking /runtime/restore/next first: it did not run the SnapStart (org.crac) hooks");
+                    yield new Init.Failed(error, error.toJson());
+                }
                 case InitState.Ready ignored -> new Init.Ready(Duration.between(launchedAt, Instant.now()));
                 case InitState.Failed failed -> {
                     kill();
                     var error = ErrorDocument.parse(failed.document(), failed.errorTypeHeader());
+                    var hook = HOOK_ERRORS.get(failed.errorTypeHeader());
+                    if (hook != null) {
+                        var hookError = hookError(hook, withLoggedTrace(error));
+                        yield new Init.Failed(hookError, hookError.toJson());
+                    }
                     yield new Init.Failed(error.stackTrace().isEmpty() ? withLoggedTrace(error) : error, failed.document());
                 }
                 case InitState.Exited exited -> {
@@ -271,6 +316,22 @@ final class ExecutionEnvironment implements AutoCloseable {
         }
         var trace = tail.subList(start, tail.size()).stream().filter(line -> !line.isBlank()).toList();
         return new ErrorDocument(error.errorType(), error.errorMessage(), trace);
+    }
+
+    /**
+     * A SnapStart hook's failure. The runtime client posts only the wrapper
+     * ({@code CheckpointException} or {@code RestoreException}, the hooks' exceptions suppressed in
+     * it, unnamed) but logs the whole of it just before: the message names what the hooks threw.
+     */
+    private static ErrorDocument hookError(String hook, ErrorDocument logged) {
+        var causes = logged.stackTrace().stream()
+                .map(String::strip)
+                .filter(line -> line.startsWith("Suppressed: "))
+                .map(line -> line.substring("Suppressed: ".length()))
+                .toList();
+        var message = "SnapStart " + hook + " hook failed: "
+                + (causes.isEmpty() ? logged.errorMessage() : String.join("; ", causes));
+        return new ErrorDocument(logged.errorType(), message, logged.stackTrace());
     }
 
     /** The last output lines, once the pump has read what the process wrote (bounded wait). */

@@ -37,6 +37,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * function that exceeds its {@code Timeout} has its environment (and every process it started)
  * killed.
  *
+ * <p>A function with {@code SnapStart: {ApplyOn: PublishedVersions}} has each environment
+ * initialised as Lambda initialises the version it snapshots: the {@code org.crac}
+ * {@code beforeCheckpoint} and {@code afterRestore} hooks run before the first invocation, and a
+ * hook that throws is an init error ({@link ExecutionEnvironment}). Nothing is snapshotted.
+ *
  * <p>Logs one line per invocation on logger {@code dev.offstage.local.lambda.Invocations} (INFO
  * for success, WARN otherwise) with the MDC keys {@code function}, {@code request_id},
  * {@code trigger} (when given), {@code outcome}, {@code duration_ms}, {@code error_type},
@@ -245,8 +250,10 @@ public final class LambdaService implements Invoker, AutoCloseable {
      * platform's (emulator endpoints and credentials win over the template), then what Lambda
      * sets for every function, including what it derives from {@code LoggingConfig}
      * ({@code AWS_LAMBDA_LOG_FORMAT} always, {@code AWS_LAMBDA_LOG_LEVEL} for an application log
-     * level, {@code AWS_LAMBDA_LOG_GROUP_NAME} from {@code LogGroup}). Nothing of this JVM's own
-     * environment leaks in.
+     * level, {@code AWS_LAMBDA_LOG_GROUP_NAME} from {@code LogGroup}) and
+     * {@code AWS_LAMBDA_INITIALIZATION_TYPE} ({@code snap-start} for {@code SnapStart.ApplyOn:
+     * PublishedVersions}, whose init the local runtime runs as the snapshot's, else
+     * {@code on-demand}). Nothing of this JVM's own environment leaks in.
      */
     Map<String, String> variables(FunctionSpec function, FunctionCode code) {
         var variables = new TreeMap<String, String>(function.environment());
@@ -257,7 +264,9 @@ public final class LambdaService implements Invoker, AutoCloseable {
         variables.put("AWS_LAMBDA_FUNCTION_NAME", function.functionName());
         variables.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
         variables.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memoryMb()));
-        variables.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+        // Lambda's values: SnapStart's init is the one it snapshots (the runtime client then runs the org.crac hooks).
+        variables.put("AWS_LAMBDA_INITIALIZATION_TYPE",
+                function.snapStart() == FunctionSpec.SnapStart.PUBLISHED_VERSIONS ? "snap-start" : "on-demand");
         variables.put("AWS_LAMBDA_LOG_GROUP_NAME", function.logging().logGroup().orElse("/aws/lambda/" + function.functionName()));
         variables.put("AWS_LAMBDA_LOG_FORMAT", function.logging().format().lambdaName());
         // A level exists only with the JSON format (LoggingSettings refuses it otherwise), as in Lambda.

@@ -23,6 +23,12 @@ import java.util.concurrent.LinkedBlockingQueue;
  * posts each answer to {@code /runtime/invocation/{id}/response} or {@code …/error}; an
  * initialisation failure goes to {@code /runtime/init/error}.
  *
+ * <p>SnapStart: after init (and its {@code beforeCheckpoint} hooks) the runtime asks
+ * {@code GET /runtime/restore/next}, which is where Lambda would snapshot the environment and
+ * later resume it. There is no snapshot here: the answer comes at once, the runtime runs its
+ * {@code afterRestore} hooks and reports their failure to {@code /runtime/restore/error}, which
+ * ends the init as {@code /init/error} does.
+ *
  * <p>The process-side facts (the environment exited) come from {@link #environmentExited(String)}:
  * every waiting caller is then answered, none is left hanging on a dead process.
  */
@@ -37,10 +43,10 @@ final class RuntimeApiServer implements AutoCloseable {
 
     /** How initialisation ended. */
     sealed interface InitState {
-        /** The runtime asked for its first invocation. */
-        record Ready() implements InitState {}
+        /** The runtime asked for its first invocation; {@code restored}: it had asked {@code /restore/next} first. */
+        record Ready(boolean restored) implements InitState {}
 
-        /** The runtime posted {@code /init/error}: {@code document} is its error JSON. */
+        /** The runtime posted {@code /init/error} or {@code /restore/error}: {@code document} is its error JSON. */
         record Failed(byte[] document, String errorTypeHeader) implements InitState {}
 
         /** The process exited before asking for work. */
@@ -96,6 +102,7 @@ final class RuntimeApiServer implements AutoCloseable {
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final ConcurrentMap<String, Pending> running = new ConcurrentHashMap<>();
     private volatile String exitReason;
+    private volatile boolean restored;
 
     private RuntimeApiServer(HttpServer server) {
         this.server = server;
@@ -162,7 +169,11 @@ final class RuntimeApiServer implements AutoCloseable {
             var resource = path.substring(PREFIX.length());
             if (resource.equals("invocation/next") && method.equals("GET")) {
                 next(exchange);
-            } else if (resource.equals("init/error") && method.equals("POST")) {
+            } else if (resource.equals("restore/next") && method.equals("GET")) {
+                // No snapshot to take or restore: resume at once.
+                restored = true;
+                respond(exchange, 200, new byte[0]);
+            } else if ((resource.equals("init/error") || resource.equals("restore/error")) && method.equals("POST")) {
                 init.complete(new InitState.Failed(body(exchange), errorTypeHeader(exchange)));
                 respond(exchange, 202, ACCEPTED);
             } else if (resource.startsWith("invocation/") && method.equals("POST")
@@ -175,7 +186,7 @@ final class RuntimeApiServer implements AutoCloseable {
     }
 
     private void next(HttpExchange exchange) throws IOException {
-        init.complete(new InitState.Ready());
+        init.complete(new InitState.Ready(restored));
         Pending pending;
         try {
             pending = queue.take();

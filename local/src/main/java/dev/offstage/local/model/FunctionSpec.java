@@ -19,6 +19,7 @@ import java.util.Set;
  *     the {@link #RESERVED_VARIABLES} there)
  * @param reservedConcurrency {@code ReservedConcurrentExecutions}, when set
  * @param logging {@code LoggingConfig}, or {@link LoggingSettings#LAMBDA_DEFAULTS}
+ * @param snapStart {@code SnapStart.ApplyOn}, or {@link SnapStart#NONE} when not set
  */
 public record FunctionSpec(
         String logicalId,
@@ -32,7 +33,20 @@ public record FunctionSpec(
         OptionalInt reservedConcurrency,
         List<EventSource> events,
         AsyncConfig async,
-        LoggingSettings logging) {
+        LoggingSettings logging,
+        SnapStart snapStart) {
+
+    /** {@code SnapStart.ApplyOn}: whether published versions start from a snapshot taken after init. */
+    public enum SnapStart {
+        /** {@code None}, or no {@code SnapStart}: every environment initialises on demand. */
+        NONE,
+        /**
+         * {@code PublishedVersions}: Lambda initialises each published version once, runs the
+         * {@code org.crac} {@code beforeCheckpoint} hooks, snapshots the environment, and restores
+         * it (running {@code afterRestore}) for each new environment.
+         */
+        PUBLISHED_VERSIONS
+    }
 
     /**
      * Variables Lambda sets itself and refuses in a function's {@code Environment.Variables}

@@ -174,13 +174,34 @@ final class ApplicationBuilder {
             return own.or(() -> standaloneAsync).orElse(AsyncConfig.LAMBDA_DEFAULTS);
         });
         var logging = attempt(() -> logging(properties));
+        var snapStart = attempt(() -> snapStart(properties));
         attempt(() -> properties.map("EphemeralStorage").map(storage -> storage.integer("Size", 512, 512, 10_240)));
         attempt(() -> layers(properties));
         if (problems.size() > before) {
             return null;
         }
         return new FunctionSpec(id, name, handler, codeUri, runtime, memory, Duration.ofSeconds(timeout), environment,
-                reserved, events, async, logging);
+                reserved, events, async, logging, snapStart);
+    }
+
+    /** {@code SnapStart.ApplyOn}, the one property SnapStart has (values as the Lambda API spells them). */
+    private static FunctionSpec.SnapStart snapStart(PropertyMap properties) {
+        var config = properties.map("SnapStart");
+        if (config.isEmpty()) {
+            return FunctionSpec.SnapStart.NONE;
+        }
+        var snapStart = config.get();
+        for (var key : snapStart.keys()) {
+            if (!"ApplyOn".equals(String.valueOf(key))) {
+                throw snapStart.site(String.valueOf(key)).problem("is not a SnapStart property (ApplyOn)");
+            }
+        }
+        return switch (snapStart.string("ApplyOn").orElse("None")) {
+            case "PublishedVersions" -> FunctionSpec.SnapStart.PUBLISHED_VERSIONS;
+            case "None" -> FunctionSpec.SnapStart.NONE;
+            default -> throw snapStart.site("ApplyOn").problem("'" + snapStart.string("ApplyOn").orElseThrow()
+                    + "' is not a SnapStart setting: write PublishedVersions or None");
+        };
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.offstage.local.model.Application;
 import dev.offstage.local.model.AsyncConfig;
 import dev.offstage.local.model.EventSource;
 import dev.offstage.local.model.FunctionSpec;
+import dev.offstage.local.model.FunctionSpec.SnapStart;
 import dev.offstage.local.model.LoggingSettings;
 import java.io.File;
 import java.io.IOException;
@@ -26,8 +27,8 @@ import org.joda.time.DateTime;
 /**
  * A code module built from the test fixtures, laid out as {@code ./mvnw package} lays out a
  * function module: {@code target/classes} holds the compiled fixture handlers, and
- * {@code target/lambda-classpath.txt} lists the jars they need (aws-lambda-java-core and
- * aws-lambda-java-events, found where this JVM loaded them).
+ * {@code target/lambda-classpath.txt} lists the jars they need (aws-lambda-java-core,
+ * aws-lambda-java-events and org.crac, found where this JVM loaded them).
  */
 final class FixtureFunctions {
 
@@ -47,7 +48,7 @@ final class FixtureFunctions {
                     Files.copy(file, target.resolve(file.getFileName()));
                 }
             }
-            var jars = Stream.of(Context.class, SQSEvent.class, DateTime.class)
+            var jars = Stream.of(Context.class, SQSEvent.class, DateTime.class, org.crac.Core.class)
                     .map(FixtureFunctions::location)
                     .map(Path::toString)
                     .collect(Collectors.joining(File.pathSeparator));
@@ -62,37 +63,43 @@ final class FixtureFunctions {
     static FunctionSpec function(Path codeUri, String logicalId, String handlerClass) {
         return new FunctionSpec(logicalId, "offstage-test-" + logicalId, FIXTURES + handlerClass, codeUri, "java25", 256,
                 Duration.ofSeconds(30), Map.of(), OptionalInt.empty(), List.of(), AsyncConfig.LAMBDA_DEFAULTS,
-                LoggingSettings.LAMBDA_DEFAULTS);
+                LoggingSettings.LAMBDA_DEFAULTS, SnapStart.NONE);
     }
 
     static FunctionSpec withTimeout(FunctionSpec function, Duration timeout) {
         return new FunctionSpec(function.logicalId(), function.functionName(), function.handler(), function.codeUri(),
                 function.runtime(), function.memoryMb(), timeout, function.environment(), function.reservedConcurrency(),
-                function.events(), function.async(), function.logging());
+                function.events(), function.async(), function.logging(), function.snapStart());
     }
 
     static FunctionSpec withEnvironment(FunctionSpec function, Map<String, String> environment) {
         return new FunctionSpec(function.logicalId(), function.functionName(), function.handler(), function.codeUri(),
                 function.runtime(), function.memoryMb(), function.timeout(), environment, function.reservedConcurrency(),
-                function.events(), function.async(), function.logging());
+                function.events(), function.async(), function.logging(), function.snapStart());
     }
 
     static FunctionSpec withReservedConcurrency(FunctionSpec function, int reserved) {
         return new FunctionSpec(function.logicalId(), function.functionName(), function.handler(), function.codeUri(),
                 function.runtime(), function.memoryMb(), function.timeout(), function.environment(), OptionalInt.of(reserved),
-                function.events(), function.async(), function.logging());
+                function.events(), function.async(), function.logging(), function.snapStart());
     }
 
     static FunctionSpec withEvents(FunctionSpec function, EventSource... events) {
         return new FunctionSpec(function.logicalId(), function.functionName(), function.handler(), function.codeUri(),
                 function.runtime(), function.memoryMb(), function.timeout(), function.environment(),
-                function.reservedConcurrency(), List.of(events), function.async(), function.logging());
+                function.reservedConcurrency(), List.of(events), function.async(), function.logging(), function.snapStart());
     }
 
     static FunctionSpec withLogging(FunctionSpec function, LoggingSettings logging) {
         return new FunctionSpec(function.logicalId(), function.functionName(), function.handler(), function.codeUri(),
                 function.runtime(), function.memoryMb(), function.timeout(), function.environment(),
-                function.reservedConcurrency(), function.events(), function.async(), logging);
+                function.reservedConcurrency(), function.events(), function.async(), logging, function.snapStart());
+    }
+
+    static FunctionSpec withSnapStart(FunctionSpec function, SnapStart snapStart) {
+        return new FunctionSpec(function.logicalId(), function.functionName(), function.handler(), function.codeUri(),
+                function.runtime(), function.memoryMb(), function.timeout(), function.environment(),
+                function.reservedConcurrency(), function.events(), function.async(), function.logging(), snapStart);
     }
 
     static Application application(FunctionSpec... functions) {

@@ -51,7 +51,7 @@ class RuntimeApiServerTest {
         var deadline = Long.parseLong(headers.firstValue("Lambda-Runtime-Deadline-Ms").orElseThrow());
         assertThat(deadline).isBetween(before.plusSeconds(3).toEpochMilli(), Instant.now().plusSeconds(3).toEpochMilli());
         assertThat(pending.deadline.get().toEpochMilli()).isEqualTo(deadline);
-        assertThat(server.init().get()).isInstanceOf(InitState.Ready.class);
+        assertThat(server.init().get()).isEqualTo(new InitState.Ready(false));
     }
 
     @Test
@@ -95,6 +95,28 @@ class RuntimeApiServerTest {
 
         assertThat(pending.answer.get()).isInstanceOfSatisfying(Answer.Failed.class, failed ->
                 assertThat(ErrorDocument.parse(failed.document(), "").errorType()).isEqualTo("Function.ResponseSizeTooLarge"));
+    }
+
+    @Test
+    void restoreNextAnswersAtOnceAndTheFirstNextMarksTheInitAsRestored() throws Exception {
+        server.submit("req-5", bytes("{}"), Duration.ofSeconds(3), ARN, TRACE);
+
+        assertThat(get("restore/next").statusCode()).isEqualTo(200);
+        get("invocation/next");
+
+        assertThat(server.init().get()).isEqualTo(new InitState.Ready(true));
+    }
+
+    @Test
+    void restoreErrorFailsTheInitAsAnInitErrorDoes() throws Exception {
+        get("restore/next");
+
+        var posted = post("restore/error", "{\"errorMessage\":\"no\",\"errorType\":\"java.lang.Error\"}",
+                "Runtime.AfterRestoreError");
+
+        assertThat(posted.statusCode()).isEqualTo(202);
+        assertThat(server.init().get()).isInstanceOfSatisfying(InitState.Failed.class,
+                failed -> assertThat(failed.errorTypeHeader()).isEqualTo("Runtime.AfterRestoreError"));
     }
 
     @Test

@@ -114,6 +114,18 @@ class LocalRuntimeEndToEndTest {
     }
 
     @Test
+    void snapStartFunctionRanItsHooksBeforeItsFirstRequest() throws Exception {
+        var response = http.send(HttpRequest.newBuilder(api("/echo/hooks")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        var echo = Json.tree(response.body());
+        assertThat(echo.path("initializationType").asText()).isEqualTo("snap-start");
+        assertThat(Json.read(echo.path("snapStartHooks").toString(), String[].class))
+                .containsExactly("beforeCheckpoint", "afterRestore");
+    }
+
+    @Test
     void base64BodyFromTheHandlerArrivesAsTheOriginalBytes() throws Exception {
         var response = http.send(HttpRequest.newBuilder(api("/pixel")).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());

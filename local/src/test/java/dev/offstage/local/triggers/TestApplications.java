@@ -31,7 +31,8 @@ final class TestApplications {
 
     static FunctionSpec function(String logicalId, Duration timeout, AsyncConfig async, EventSource... events) {
         return new FunctionSpec(logicalId, "offstage-test-" + logicalId, "example.Handler", Path.of("."), "java25",
-                512, timeout, Map.of(), OptionalInt.empty(), List.of(events), async, LoggingSettings.LAMBDA_DEFAULTS);
+                512, timeout, Map.of(), OptionalInt.empty(), List.of(events), async, LoggingSettings.LAMBDA_DEFAULTS,
+                FunctionSpec.SnapStart.NONE);
     }
 
     static Application application(List<FunctionSpec> functions, List<QueueSpec> queues, List<BucketSpec> buckets) {
