@@ -1,6 +1,7 @@
 package dev.offstage.benchmarks.coldstart;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offstage.benchmarks.coldstart.ColdStartTable.Row;
@@ -53,6 +54,19 @@ class ColdStartTableTest {
         assertTrue(lines.get(6).endsWith("| 160 | 2.00 | 5000 | 2.5 | events/b.json: HTTP 200 |"), lines.get(6));
         assertTrue(lines.get(7).startsWith("| Near | on-demand | 512 | — | 600 | 1.33 | 100 | 700 | 1.27 |"), lines.get(7));
         assertTrue(lines.get(7).endsWith("| — | — | events/c.json: ok (1×); HTTP 500 (1×) |"), lines.get(7));
+        // The SnapStart row again, as a caller meets it: restore budget 1.5 × 550 − 500.
+        assertTrue(table.contains("Restore budget = 1.5 × the baseline's cold start (550 ms)"), table);
+        assertTrue(table.contains("| Slow | 500 | 5.00 | 0.91 | 325 |"), table);
+        assertFalse(table.contains("| Near | 100 |"), table);
+    }
+
+    @Test
+    void noSnapStartRowsNoSnapStartTable() {
+        var baseline = new Row("HelloWorld (baseline)", "on-demand", 512, 8192, "events/a.json",
+                List.of(new Sample(400, 100, 5, 80 * 1024, 2000, "ok")));
+        var slow = new Row("Slow", "snap-start", 1024, 8192, "events/b.json", List.of(new Sample(900, 800, 50, 160 * 1024, 5000, "ok")));
+        assertEquals("", ColdStartTable.snapStartMarkdown(List.of(baseline)));
+        assertTrue(ColdStartTable.snapStartMarkdown(List.of(baseline, slow)).contains("| Slow | 800 | 8.00 | 1.60 | **none** |"));
     }
 
     @Test
