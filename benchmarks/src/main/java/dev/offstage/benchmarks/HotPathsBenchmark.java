@@ -63,7 +63,7 @@ import org.slf4j.LoggerFactory;
  *       {@code toLowerCase}/{@code split} tokenizer;</li>
  *   <li><b>spam</b>: {@link SpamScorer#score} of the same post (a trained token model) against
  *       the same split tokenizer ({@link TokenModel#tokens}, the scorer's own tokenizer);</li>
- *   <li><b>JSON</b>: what the handlers do with a message body or answer — {@link PostEvent#parse},
+ *   <li><b>postEventJson, segmentJson, webhookJson, answerJson</b>: what the handlers do with a message body or answer — {@link PostEvent#parse},
  *       {@link SegmentMessage#parse}, {@code Json.read} of the webhook payload, {@code ApiResponses.json}
  *       of a search answer — against a default {@code new ObjectMapper()} doing
  *       {@code readTree} (or {@code writeValueAsString}) of the same bytes;</li>
@@ -173,11 +173,11 @@ public class HotPathsBenchmark {
         check(signature_verifier() && signature_baselineMacPerCall() && signature_baselineMacReused(), "signature");
         check(analyzer_postAnalyzers().contains("lighthous"), "analyzer terms " + analyzer_postAnalyzers());
         check(!spam_scorer().spam(), "spam verdict " + spam_scorer());
-        check(json_postEventParse().text().equals(POST_TEXT), "post event text");
-        check(json_segmentMessageParse().count() == 3, "segment message");
-        check(json_webhookRead().path("ref").isTextual(), "webhook payload");
-        check(json_searchAnswer().getBody().equals(json_baselineSearchAnswerWrite()), "search answer JSON "
-                + json_searchAnswer().getBody() + " vs " + json_baselineSearchAnswerWrite());
+        check(postEventJson_parse().text().equals(POST_TEXT), "post event text");
+        check(segmentJson_parse().count() == 3, "segment message");
+        check(webhookJson_read().path("ref").isTextual(), "webhook payload");
+        check(answerJson_apiResponses().getBody().equals(answerJson_baselineWrite()), "search answer JSON "
+                + answerJson_apiResponses().getBody() + " vs " + answerJson_baselineWrite());
     }
 
     @TearDown(Level.Trial)
@@ -252,42 +252,42 @@ public class HotPathsBenchmark {
     // ---- JSON -------------------------------------------------------------------------------
 
     @Benchmark
-    public PostEvent json_postEventParse() {
+    public PostEvent postEventJson_parse() {
         return PostEvent.parse(postEventBody);
     }
 
     @Benchmark
-    public JsonNode json_baselinePostEventReadTree() throws Exception {
+    public JsonNode postEventJson_baselineReadTree() throws Exception {
         return plainMapper.readTree(postEventBody);
     }
 
     @Benchmark
-    public SegmentMessage json_segmentMessageParse() {
+    public SegmentMessage segmentJson_parse() {
         return SegmentMessage.parse(segmentBody);
     }
 
     @Benchmark
-    public JsonNode json_baselineSegmentReadTree() throws Exception {
+    public JsonNode segmentJson_baselineReadTree() throws Exception {
         return plainMapper.readTree(segmentBody);
     }
 
     @Benchmark
-    public JsonNode json_webhookRead() {
+    public JsonNode webhookJson_read() {
         return Json.read(webhookJson, JsonNode.class);
     }
 
     @Benchmark
-    public JsonNode json_baselineWebhookReadTree() throws Exception {
+    public JsonNode webhookJson_baselineReadTree() throws Exception {
         return plainMapper.readTree(webhookJson);
     }
 
     @Benchmark
-    public APIGatewayV2HTTPResponse json_searchAnswer() {
+    public APIGatewayV2HTTPResponse answerJson_apiResponses() {
         return ApiResponses.json(200, searchAnswer);
     }
 
     @Benchmark
-    public String json_baselineSearchAnswerWrite() throws Exception {
+    public String answerJson_baselineWrite() throws Exception {
         return plainMapper.writeValueAsString(searchAnswer);
     }
 
