@@ -85,7 +85,7 @@ public class HotPathsBenchmark {
     private static final String SECRET = "local-github-webhook-secret";
     private static final Pattern SEPARATORS = Pattern.compile("[^\\p{L}\\p{N}]+");
 
-    /** A realistic post: ~450 characters, a link, a mention, hashtags, an emoji, some punctuation. */
+    /** A realistic post: 475 characters, a link, a mention, hashtags, an emoji, some punctuation. */
     static final String POST_TEXT = "Finally finished restoring the old lighthouse keeper's logbook from 1911! "
             + "Thanks @marta_k for the scans. The entries about the winter storms are incredible: "
             + "\"Wind NNE, heavy seas, lamp trimmed twice before midnight.\" I wrote up the whole story, "
