@@ -59,7 +59,6 @@ public final class PostEventFormat {
     static final String LANG_PATTERN = "^[a-z]{2,3}(-([A-Za-z]{2}|[0-9]{3}))?$";
 
     private static final Pattern ID = Pattern.compile(ID_PATTERN);
-    private static final Pattern TEXT = Pattern.compile(TEXT_PATTERN);
     private static final Pattern DATE_TIME = Pattern.compile(DATE_TIME_PATTERN);
     private static final Pattern LANG = Pattern.compile(LANG_PATTERN);
     private static final String TYPES = "post.created, post.updated, post.deleted";
@@ -249,17 +248,34 @@ public final class PostEventFormat {
         if (text == null) {
             return "";
         }
-        // Length first: the pattern then never scans more than MAX_TEXT_LENGTH code points.
+        // Length first: the check then never scans more than MAX_TEXT_LENGTH code points.
         int length = text.codePointCount(0, text.length());
         if (length > MAX_TEXT_LENGTH) {
             throw new InvalidPostEventException("/text", "must be at most " + MAX_TEXT_LENGTH + " characters, was " + length);
         }
-        if (!TEXT.matcher(text).matches()) {
+        if (!isValidUnicode(text)) {
             throw new InvalidPostEventException("/text",
                     "must be valid Unicode: no unpaired surrogate escapes, no U+FFFE or U+FFFF");
         }
         // A deletion's text is allowed (senders often include the last one) but means nothing.
         return type == PostEvent.Type.DELETED ? "" : text;
+    }
+
+    /**
+     * {@link #TEXT_PATTERN} by hand, code point by code point as the regex reads text: a paired
+     * surrogate is one supplementary code point and passes, a lone one fails. The regex's
+     * Unicode class test per character made it the costliest step of parsing a post
+     * (scripts/bench-hotpaths).
+     */
+    static boolean isValidUnicode(String text) {
+        for (int i = 0; i < text.length(); ) {
+            int codePoint = text.codePointAt(i);
+            if ((codePoint >= 0xD800 && codePoint <= 0xDFFF) || codePoint == 0xFFFE || codePoint == 0xFFFF) {
+                return false;
+            }
+            i += Character.charCount(codePoint);
+        }
+        return true;
     }
 
     private static Instant dateTime(Map<String, Value> fields, String name) {

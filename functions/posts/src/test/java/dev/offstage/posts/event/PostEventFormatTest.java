@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,6 +38,22 @@ class PostEventFormatTest {
         var event = PostEventFormat.parse(Examples.created().with("createdAt", "\"2026-11-27t09:30:00.5+01:00\"").bytes());
 
         assertThat(event.createdAt()).isEqualTo(Instant.parse("2026-11-27T08:30:00.500Z"));
+    }
+
+    @Test
+    void textCheckAcceptsExactlyWhatTheSchemaPatternAccepts() {
+        var pattern = Pattern.compile(PostEventFormat.TEXT_PATTERN);
+        for (var text : List.of("", "plain", "emoji 🌊 and 𝐀", "\uD800", "a\uDC00b", "\uDF0A\uD83C", "x\uD83C",
+                "x\uFFFE", "\uFFFF", "\uFFFD is fine", "ends in a pair \uD83C\uDF0A")) {
+            assertThat(PostEventFormat.isValidUnicode(text)).as(text).isEqualTo(pattern.matcher(text).matches());
+        }
+    }
+
+    @Test
+    void textWithEmojiIsRead() {
+        var event = PostEventFormat.parse(Examples.created().with("text", "\"waves \\ud83c\\udf0a and 🌊\"").json());
+
+        assertThat(event.text()).isEqualTo("waves 🌊 and 🌊");
     }
 
     @Test
@@ -112,6 +130,9 @@ class PostEventFormatTest {
                         "at most 20000 characters, was 20001"),
                 refused("text with an unpaired surrogate", Examples.created().with("text", "\"a\\ud800b\""), "/text", "Unicode"),
                 refused("text with U+FFFF", Examples.created().with("text", "\"a\\uffff\""), "/text", "U+FFFF"),
+                refused("text with a lone low surrogate", Examples.created().with("text", "\"a\\udc00\""), "/text", "Unicode"),
+                refused("text with surrogates in the wrong order", Examples.created().with("text", "\"\\udf0a\\ud83c\""), "/text", "Unicode"),
+                refused("text with U+FFFE", Examples.created().with("text", "\"\\ufffe\""), "/text", "U+FFFE"),
                 refused("missing createdAt", Examples.created().without("createdAt"), "/createdAt", "is required"),
                 refused("createdAt a date only", Examples.created().with("createdAt", "\"2026-11-27\""), "/createdAt", "RFC 3339"),
                 refused("createdAt without offset", Examples.created().with("createdAt", "\"2026-11-27T08:30:00\""), "/createdAt", "RFC 3339"),

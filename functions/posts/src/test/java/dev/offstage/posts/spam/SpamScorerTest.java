@@ -178,6 +178,15 @@ class SpamScorerTest {
     }
 
     @Test
+    void aTagCountsAtTheStartAfterPunctuationOrEmojiButNotAfterALetterDigitUnderscoreOrTag() {
+        var mentions = score("@a (@b) 😀@c ,@d\n@e x@f @@g é@h _@i");
+        var hashtags = score("#a (#b) 😀#c ,#d\n#e x#f ##g é#h &#i");
+
+        assertThat(mentions.reasons()).anySatisfy(reason -> assertThat(reason.text()).isEqualTo("5 mentions in 9 words"));
+        assertThat(hashtags.reasons()).anySatisfy(reason -> assertThat(reason.text()).isEqualTo("5 hashtags in 9 words"));
+    }
+
+    @Test
     void shoutingALongTextAddsPoints() {
         var verdict = score("THIS IS THE BEST OFFER YOU WILL EVER SEE");
 
