@@ -43,7 +43,11 @@ import java.util.zip.ZipOutputStream;
  * <p>It lives in the runtime's package because {@link ExecutionEnvironment}, the one place that
  * starts a function's JVM, is package-private there; a second copy of it would drift.
  *
- * <pre>scripts/bench-coldstart [--runs N] [--function LogicalId ...] [--out file.md]</pre>
+ * <pre>scripts/bench-coldstart [--runs N] [--function LogicalId ...] [--out file.md] [--class-log DIR]</pre>
+ *
+ * <p>{@code --class-log DIR} writes, for each function's first run, the JVM's class-load log
+ * ({@code -Xlog:class+load}, through {@code JAVA_TOOL_OPTIONS}) to {@code DIR/<LogicalId>.log}: which
+ * class came from which jar during init and both invocations. The logging slows that run down.
  */
 public final class ColdStartHarness {
 
@@ -115,16 +119,21 @@ public final class ColdStartHarness {
         var runs = 5;
         var only = new ArrayList<String>();
         Path out = Path.of("target/bench-coldstart.md");
+        Path classLog = null;
         for (var i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--function" -> only.add(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
+                case "--class-log" -> classLog = Path.of(args[++i]).toAbsolutePath();
                 default -> throw new IllegalArgumentException("Unknown option " + args[i]
-                        + "; usage: [--runs N] [--function LogicalId ...] [--out file.md]");
+                        + "; usage: [--runs N] [--function LogicalId ...] [--out file.md] [--class-log DIR]");
             }
         }
         Files.createDirectories(Path.of("target/bench-coldstart"));
+        if (classLog != null) {
+            Files.createDirectories(classLog);
+        }
         // The functions' own log lines go to a file, so the console shows progress only.
         try (var functionLog = new PrintStream(new FileOutputStream("target/bench-coldstart/functions.log"), true,
                         StandardCharsets.UTF_8);
@@ -155,7 +164,7 @@ public final class ColdStartHarness {
                 // Rotating order: load from elsewhere on the machine spreads over every function alike.
                 for (var k = 0; k < targets.size(); k++) {
                     var target = targets.get((k + run) % targets.size());
-                    var sample = measure(target, runtime, functionLog, run == 0);
+                    var sample = measure(target, runtime, functionLog, run == 0, run == 0 ? classLog : null);
                     samples.get(target.function().logicalId()).add(sample);
                     System.err.printf("run %d/%d %-30s init %5d ms  1st %5d ms  2nd %5d ms  RSS %4d MiB  %s%n", run + 1, runs,
                             target.function().logicalId(), sample.initMillis(), sample.firstMillis(), sample.secondMillis(),
@@ -174,10 +183,16 @@ public final class ColdStartHarness {
         }
     }
 
-    private static Sample measure(Target target, LambdaJavaRuntime runtime, PrintStream functionLog, boolean countClasses)
-            throws IOException, InterruptedException {
+    private static Sample measure(Target target, LambdaJavaRuntime runtime, PrintStream functionLog, boolean countClasses,
+            Path classLog) throws IOException, InterruptedException {
         var function = target.function();
-        try (var environment = ExecutionEnvironment.launch(function, target.code(), runtime, target.variables(), functionLog,
+        var variables = target.variables();
+        if (classLog != null) {
+            variables = new java.util.TreeMap<>(variables);
+            variables.put("JAVA_TOOL_OPTIONS",
+                    "-Xlog:class+load=info:file=" + classLog.resolve(function.logicalId().replaceAll("[^A-Za-z0-9]+", "") + ".log"));
+        }
+        try (var environment = ExecutionEnvironment.launch(function, target.code(), runtime, variables, functionLog,
                 OutputListener.NONE)) {
             var init = environment.awaitInit(INIT_LIMIT);
             if (!(init instanceof Init.Ready ready)) {
