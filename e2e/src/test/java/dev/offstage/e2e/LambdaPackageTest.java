@@ -63,6 +63,24 @@ class LambdaPackageTest {
         }
     }
 
+    /** Issue 8: the transcoder analyzes no text, so its zip carries no Lucene (the posts module's search does). */
+    @Test
+    void theTranscodersZipCarriesNoLucene() throws IOException {
+        var application = Templates.load(TEMPLATE, Map.of(),
+                LocalNaming.of("offstage", URI.create("http://127.0.0.1:1"), URI.create("http://127.0.0.1:2")));
+        var transcoder = application.functions().get("VideoTranscoderFunction");
+        assertThat(transcoder).as("VideoTranscoderFunction in " + TEMPLATE).isNotNull();
+        var zip = lambdaZip(transcoder.codeUri());
+        assumeTrue(Files.isRegularFile(zip), zip + " is made by `package` (./mvnw verify builds it before this module)");
+        try (var file = new ZipFile(zip.toFile())) {
+            var entries = file.stream().map(entry -> entry.getName()).toList();
+            assertThat(entries).as(zip + " holds the transcoder").contains(
+                    transcoder.handler().split("::")[0].replace('.', '/') + ".class");
+            assertThat(entries).as("Lucene in " + zip)
+                    .noneMatch(name -> name.startsWith("lib/lucene-") || name.startsWith("org/apache/lucene/"));
+        }
+    }
+
     /** {@code <module>/target/<artifactId>-lambda.zip}, the artifactId being the one declared in the module's pom. */
     private static Path lambdaZip(Path module) throws IOException {
         var pom = Files.readString(module.resolve("pom.xml"));

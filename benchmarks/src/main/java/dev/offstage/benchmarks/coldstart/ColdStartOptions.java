@@ -10,10 +10,11 @@ import java.util.List;
  *
  * @param functions logical ids to measure; empty for every function of the template
  * @param caches the cached variants to train and measure beside the plain one, in a fixed order (AOT, CDS)
+ * @param classLog where each function's first plain run writes its class-load log, or null for none
  */
-public record ColdStartOptions(int runs, List<String> functions, Path out, List<ClassDataCache> caches) {
+public record ColdStartOptions(int runs, List<String> functions, Path out, List<ClassDataCache> caches, Path classLog) {
 
-    public static final String USAGE = "[--runs N] [--function LogicalId ...] [--out file.md] [--aot] [--cds]";
+    public static final String USAGE = "[--runs N] [--function LogicalId ...] [--out file.md] [--aot] [--cds] [--class-log DIR]";
 
     public ColdStartOptions {
         if (runs < 1) {
@@ -29,6 +30,7 @@ public record ColdStartOptions(int runs, List<String> functions, Path out, List<
         var functions = new ArrayList<String>();
         var out = Path.of("target/bench-coldstart.md");
         var caches = EnumSet.noneOf(ClassDataCache.class);
+        Path classLog = null;
         for (var i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(value(args, ++i, "--runs"));
@@ -36,10 +38,11 @@ public record ColdStartOptions(int runs, List<String> functions, Path out, List<
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));
                 case "--aot" -> caches.add(ClassDataCache.AOT);
                 case "--cds" -> caches.add(ClassDataCache.CDS);
+                case "--class-log" -> classLog = Path.of(value(args, ++i, "--class-log")).toAbsolutePath();
                 default -> throw new IllegalArgumentException("Unknown option " + args[i] + "; usage: " + USAGE);
             }
         }
-        return new ColdStartOptions(runs, functions, out, List.copyOf(caches));
+        return new ColdStartOptions(runs, functions, out, List.copyOf(caches), classLog);
     }
 
     private static String value(String[] args, int index, String option) {

@@ -54,7 +54,11 @@ import java.util.zip.ZipOutputStream;
  * class-data cache of their own, trained first by one run of their sample, measured in the same
  * rounds as the plain runs, in a second table.
  *
- * <pre>scripts/bench-coldstart [--runs N] [--function LogicalId ...] [--out file.md] [--aot] [--cds]</pre>
+ * <pre>scripts/bench-coldstart [--runs N] [--function LogicalId ...] [--out file.md] [--aot] [--cds] [--class-log DIR]</pre>
+ *
+ * <p>{@code --class-log DIR} writes, for each function's first plain run, the JVM's class-load log
+ * ({@code -Xlog:class+load}, through {@code JAVA_TOOL_OPTIONS}) to {@code DIR/<LogicalId>.log}: which
+ * class came from which jar during init and both invocations. The logging slows that run down.
  */
 public final class ColdStartHarness {
 
@@ -138,6 +142,9 @@ public final class ColdStartHarness {
     public static void main(String[] args) throws Exception {
         var options = ColdStartOptions.parse(args);
         Files.createDirectories(CACHES);
+        if (options.classLog() != null) {
+            Files.createDirectories(options.classLog());
+        }
         // The functions' own log lines go to a file, so the console shows progress only.
         try (var functionLog = new PrintStream(new FileOutputStream("target/bench-coldstart/functions.log"), true,
                         StandardCharsets.UTF_8);
@@ -183,7 +190,8 @@ public final class ColdStartHarness {
                 // machine spreads over every function and variant alike.
                 for (var k = 0; k < targets.size(); k++) {
                     var target = targets.get((k + run) % targets.size());
-                    var sample = measure(target, runtime, functionLog, run == 0);
+                    var sample = measure(target, runtime, functionLog, run == 0,
+                            run == 0 && target.cache() == null ? options.classLog() : null);
                     samples.get(target.key()).add(sample);
                     System.err.printf("run %d/%d %-36s init %5d ms  1st %5d ms  2nd %5d ms  RSS %4d MiB  %s%n", run + 1, runs,
                             target.key(), sample.initMillis(), sample.firstMillis(), sample.secondMillis(),
@@ -328,10 +336,15 @@ public final class ColdStartHarness {
         return with;
     }
 
-    private static Sample measure(Target target, LambdaJavaRuntime runtime, PrintStream functionLog, boolean countClasses)
-            throws IOException, InterruptedException {
+    private static Sample measure(Target target, LambdaJavaRuntime runtime, PrintStream functionLog, boolean countClasses,
+            Path classLog) throws IOException, InterruptedException {
         var function = target.function();
-        try (var environment = ExecutionEnvironment.launch(function, target.code(), runtime, target.variables(), functionLog,
+        var variables = target.variables();
+        if (classLog != null) {
+            variables = withToolOption(variables,
+                    "-Xlog:class+load=info:file=" + classLog.resolve(ClassDataCache.fileSafe(function.logicalId()) + ".log"));
+        }
+        try (var environment = ExecutionEnvironment.launch(function, target.code(), runtime, variables, functionLog,
                 OutputListener.NONE)) {
             var init = environment.awaitInit(INIT_LIMIT);
             if (!(init instanceof Init.Ready ready)) {

@@ -48,14 +48,13 @@ public final class CiSetup {
     private final Environment environment;
     private final CiConfig config;
     private final AwsClients aws;
-    private final Secrets secrets;
+    private Secrets secrets;
     private final Clock clock;
 
     public CiSetup(Environment environment, AwsClients aws, Clock clock) {
         this.environment = environment;
         this.config = new CiConfig(environment);
         this.aws = aws;
-        this.secrets = new Secrets(aws.secretsManager(), SecretsConfig.from(environment), clock);
         this.clock = clock;
     }
 
@@ -73,17 +72,17 @@ public final class CiSetup {
     public WebhookIntake webhookIntake() {
         var secretId = config.webhookSecretId();
         if (!snapshotInit()) {
-            secrets.get(secretId);
+            secrets().get(secretId);
         }
         var rules = new WebhookEvents.Rules(config.buildTags(), config.buildForks(), config.allowedRepositories());
-        return new WebhookIntake(() -> secrets.get(secretId), new WebhookEvents(rules), buildStore(),
+        return new WebhookIntake(() -> secrets().get(secretId), new WebhookEvents(rules), buildStore(),
                 new BuildQueue(aws.sqs(), config.buildsQueueUrl()), idempotency(), config.webhookMaxBytes(),
                 config.pagesUrl(), clock);
     }
 
     /** The build runner; reads the GitHub credentials (and build secrets, if configured) now. */
     public BuildRunner buildRunner() {
-        var credentials = GitHubCredentials.parse(secrets.get(config.githubCredentialsId()));
+        var credentials = GitHubCredentials.parse(secrets().get(config.githubCredentialsId()));
         var github = new GitHubClient(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
                 config.githubApiUrl(), credentials, clock);
         var buildSecretsId = config.buildSecretsId();
@@ -119,6 +118,14 @@ public final class CiSetup {
         return new BuildPages(buildStore(), buildFiles());
     }
 
+    /** Built on first use: the build pages read no secret, so their function never builds a Secrets Manager client. */
+    private synchronized Secrets secrets() {
+        if (secrets == null) {
+            secrets = new Secrets(aws.secretsManager(), SecretsConfig.from(environment), clock);
+        }
+        return secrets;
+    }
+
     BuildStore buildStore() {
         return new BuildStore(aws.dynamoDb(), config.buildsTable(), config.retention());
     }
@@ -136,7 +143,7 @@ public final class CiSetup {
      * fails the function's start (naming the variable, never the value) instead of every build.
      */
     private Map<String, String> buildSecrets(String secretId) {
-        var json = secrets.getJson(secretId);
+        var json = secrets().getJson(secretId);
         if (!json.isObject()) {
             throw new ConfigurationException("Build secrets " + secretId + " must be a JSON object of environment variables");
         }

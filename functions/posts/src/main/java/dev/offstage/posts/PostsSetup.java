@@ -22,6 +22,7 @@ import dev.offstage.shared.config.Environment;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Builds each post-processing function's logic from an environment: the one place where clients,
@@ -82,10 +83,25 @@ public final class PostsSetup {
         return BatchConfig.from(environment);
     }
 
+    /** The index for indexing and search: Lucene's analyzers are built now, at init, as every call analyzes text. */
     public SearchIndex searchIndex() {
+        var analyzers = new PostAnalyzers();
+        return searchIndex(() -> analyzers);
+    }
+
+    /**
+     * The index for hiding and unhiding posts (spam, moderation), which analyzes no text: Lucene is
+     * loaded only if something indexes or searches through it (measured with
+     * {@code scripts/bench-coldstart --class-log}: no Lucene class in these functions).
+     */
+    private SearchIndex visibilityIndex() {
+        return searchIndex(() -> new PostAnalyzers());
+    }
+
+    private SearchIndex searchIndex(Supplier<PostAnalyzers> analyzers) {
         var config = SearchIndexConfig.of(environment.require(INDEX_TABLE));
         var lease = environment.intValue(INDEX_LEASE_SECONDS, (int) SearchIndexConfig.DEFAULT_LEASE.toSeconds());
-        return new SearchIndex(aws.dynamoDb(), config.withLeaseDuration(Duration.ofSeconds(lease)), new PostAnalyzers(), clock);
+        return new SearchIndex(aws.dynamoDb(), config.withLeaseDuration(Duration.ofSeconds(lease)), analyzers, clock);
     }
 
     public Spam spam() {
@@ -102,7 +118,7 @@ public final class PostsSetup {
     }
 
     public SpamConsumer spamConsumer() {
-        return new SpamConsumer(spam(), searchIndex(), batch());
+        return new SpamConsumer(spam(), visibilityIndex(), batch());
     }
 
     public AnalyticsConsumer analyticsConsumer() {
@@ -116,7 +132,7 @@ public final class PostsSetup {
 
     /** {@code POST /moderation/{postId}}. */
     public ModerationApi moderationApi() {
-        return new ModerationApi(spam(), searchIndex());
+        return new ModerationApi(spam(), visibilityIndex());
     }
 
     /** {@code GET /analytics/...}. */

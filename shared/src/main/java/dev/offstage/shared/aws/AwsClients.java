@@ -7,7 +7,6 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -52,12 +51,15 @@ public final class AwsClients implements AutoCloseable {
     private final Environment environment;
     private final Region region;
     private final AwsCredentialsProvider credentials;
-    private final Lazy<SdkHttpClient> httpClient;
-    private final Lazy<DynamoDbClient> dynamoDb;
-    private final Lazy<SqsClient> sqs;
-    private final Lazy<S3Client> s3;
-    private final Lazy<S3Presigner> s3Presigner;
-    private final Lazy<SecretsManagerClient> secretsManager;
+    // Built on first use, then shared (guarded by this). Plain fields, not lambdas: creating a
+    // lambda whose type names S3Client would load that class even in a function that never asks
+    // for it, so a module could not leave the S3 or Secrets Manager jars out of its zip.
+    private SdkHttpClient httpClient;
+    private DynamoDbClient dynamoDb;
+    private SqsClient sqs;
+    private S3Client s3;
+    private S3Presigner s3Presigner;
+    private SecretsManagerClient secretsManager;
 
     private AwsClients(Environment environment) {
         this.environment = environment;
@@ -66,25 +68,6 @@ public final class AwsClients implements AutoCloseable {
                 .orElseThrow(() -> new ConfigurationException(
                         "Missing required environment variable AWS_REGION (or AWS_DEFAULT_REGION)")));
         this.credentials = credentialsFrom(environment);
-        this.httpClient = new Lazy<>(() -> UrlConnectionHttpClient.builder()
-                .connectionTimeout(CONNECT_TIMEOUT)
-                .socketTimeout(SOCKET_TIMEOUT)
-                .build());
-        this.dynamoDb = new Lazy<>(() -> configure(DynamoDbClient.builder(), "DYNAMODB").build());
-        this.sqs = new Lazy<>(() -> configure(SqsClient.builder(), "SQS").build());
-        this.s3 = new Lazy<>(() -> configure(S3Client.builder(), "S3")
-                // Emulators (and LocalStack) serve buckets by path, not by virtual host.
-                .forcePathStyle(endpoint("S3").isPresent())
-                .build());
-        this.s3Presigner = new Lazy<>(() -> {
-            var builder = S3Presigner.builder().region(region).credentialsProvider(credentials);
-            endpoint("S3").ifPresent(uri -> builder.endpointOverride(uri)
-                    .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder()
-                            .pathStyleAccessEnabled(true).build()));
-            return builder.build();
-        });
-        // The SDK's service id is "Secrets Manager": its variable is AWS_ENDPOINT_URL_SECRETS_MANAGER.
-        this.secretsManager = new Lazy<>(() -> configure(SecretsManagerClient.builder(), "SECRETS_MANAGER").build());
     }
 
     /** Clients configured from the process environment. */
@@ -97,24 +80,49 @@ public final class AwsClients implements AutoCloseable {
         return new AwsClients(environment);
     }
 
-    public DynamoDbClient dynamoDb() {
-        return dynamoDb.get();
+    public synchronized DynamoDbClient dynamoDb() {
+        if (dynamoDb == null) {
+            dynamoDb = configure(DynamoDbClient.builder(), "DYNAMODB").build();
+        }
+        return dynamoDb;
     }
 
-    public SqsClient sqs() {
-        return sqs.get();
+    public synchronized SqsClient sqs() {
+        if (sqs == null) {
+            sqs = configure(SqsClient.builder(), "SQS").build();
+        }
+        return sqs;
     }
 
-    public S3Client s3() {
-        return s3.get();
+    public synchronized S3Client s3() {
+        if (s3 == null) {
+            s3 = configure(S3Client.builder(), "S3")
+                    // Emulators (and LocalStack) serve buckets by path, not by virtual host.
+                    .forcePathStyle(endpoint("S3").isPresent())
+                    .build();
+        }
+        return s3;
     }
 
-    public S3Presigner s3Presigner() {
-        return s3Presigner.get();
+    public synchronized S3Presigner s3Presigner() {
+        if (s3Presigner == null) {
+            var builder = S3Presigner.builder().region(region).credentialsProvider(credentials);
+            var endpoint = endpoint("S3");
+            if (endpoint.isPresent()) {
+                builder.endpointOverride(endpoint.get()).serviceConfiguration(
+                        software.amazon.awssdk.services.s3.S3Configuration.builder().pathStyleAccessEnabled(true).build());
+            }
+            s3Presigner = builder.build();
+        }
+        return s3Presigner;
     }
 
-    public SecretsManagerClient secretsManager() {
-        return secretsManager.get();
+    /** The SDK's service id is "Secrets Manager": its variable is {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}. */
+    public synchronized SecretsManagerClient secretsManager() {
+        if (secretsManager == null) {
+            secretsManager = configure(SecretsManagerClient.builder(), "SECRETS_MANAGER").build();
+        }
+        return secretsManager;
     }
 
     public Region region() {
@@ -147,9 +155,19 @@ public final class AwsClients implements AutoCloseable {
      */
     public <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<B, ?>>
             B configure(B builder, String serviceId) {
-        builder.region(region).credentialsProvider(credentials).httpClient(httpClient.get());
+        builder.region(region).credentialsProvider(credentials).httpClient(httpClient());
         endpoint(serviceId).ifPresent(builder::endpointOverride);
         return builder;
+    }
+
+    private synchronized SdkHttpClient httpClient() {
+        if (httpClient == null) {
+            httpClient = UrlConnectionHttpClient.builder()
+                    .connectionTimeout(CONNECT_TIMEOUT)
+                    .socketTimeout(SOCKET_TIMEOUT)
+                    .build();
+        }
+        return httpClient;
     }
 
     private static AwsCredentialsProvider credentialsFrom(Environment environment) {
@@ -179,43 +197,24 @@ public final class AwsClients implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        dynamoDb.ifCreated(DynamoDbClient::close);
-        sqs.ifCreated(SqsClient::close);
-        s3.ifCreated(S3Client::close);
-        s3Presigner.ifCreated(S3Presigner::close);
-        secretsManager.ifCreated(SecretsManagerClient::close);
-        httpClient.ifCreated(SdkHttpClient::close);
-    }
-
-    /** A value built on first use, then shared; thread-safe. */
-    private static final class Lazy<T> {
-        private final Supplier<T> factory;
-        private volatile T value;
-
-        Lazy(Supplier<T> factory) {
-            this.factory = factory;
+    public synchronized void close() {
+        if (dynamoDb != null) {
+            dynamoDb.close();
         }
-
-        T get() {
-            var result = value;
-            if (result == null) {
-                synchronized (this) {
-                    result = value;
-                    if (result == null) {
-                        result = factory.get();
-                        value = result;
-                    }
-                }
-            }
-            return result;
+        if (sqs != null) {
+            sqs.close();
         }
-
-        void ifCreated(java.util.function.Consumer<T> action) {
-            var current = value;
-            if (current != null) {
-                action.accept(current);
-            }
+        if (s3 != null) {
+            s3.close();
+        }
+        if (s3Presigner != null) {
+            s3Presigner.close();
+        }
+        if (secretsManager != null) {
+            secretsManager.close();
+        }
+        if (httpClient != null) {
+            httpClient.close();
         }
     }
 }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -167,13 +168,19 @@ public final class SearchIndex {
 
     private final DynamoDbClient dynamoDb;
     private final SearchIndexConfig config;
-    private final PostAnalyzers analyzers;
+    private final Supplier<PostAnalyzers> analyzerFactory;
+    private volatile PostAnalyzers analyzers;
     private final Clock clock;
 
-    public SearchIndex(DynamoDbClient dynamoDb, SearchIndexConfig config, PostAnalyzers analyzers, Clock clock) {
+    /**
+     * @param analyzers asked once, the first time {@link #apply} or {@link #search} needs to
+     *     analyze text; {@link #hide} and {@link #unhide} never do, so a function that only hides
+     *     posts never builds Lucene's analyzers (nor loads Lucene)
+     */
+    public SearchIndex(DynamoDbClient dynamoDb, SearchIndexConfig config, Supplier<PostAnalyzers> analyzers, Clock clock) {
         this.dynamoDb = dynamoDb;
         this.config = config;
-        this.analyzers = analyzers;
+        this.analyzerFactory = analyzers;
         this.clock = clock;
     }
 
@@ -228,7 +235,7 @@ public final class SearchIndex {
             throw new IllegalArgumentException("limit must be 1 to " + MAX_LIMIT + ", was " + limit);
         }
         int offset = Cursor.decode(cursor);
-        var terms = analyzers.queryTerms(query == null ? "" : query, lang);
+        var terms = analyzers().queryTerms(query == null ? "" : query, lang);
         var searched = terms.subList(0, Math.min(terms.size(), MAX_QUERY_TERMS));
         var ignored = terms.subList(searched.size(), terms.size());
         if (searched.isEmpty()) {
@@ -270,6 +277,20 @@ public final class SearchIndex {
         }
         int next = offset + consumed;
         return new SearchPage(hits, next < ranking.size() ? Optional.of(Cursor.encode(next)) : Optional.empty(), ignored);
+    }
+
+    private PostAnalyzers analyzers() {
+        var result = analyzers;
+        if (result == null) {
+            synchronized (this) {
+                result = analyzers;
+                if (result == null) {
+                    result = analyzerFactory.get();
+                    analyzers = result;
+                }
+            }
+        }
+        return result;
     }
 
     /**
@@ -321,7 +342,7 @@ public final class SearchIndex {
 
     private Doc stake(Doc doc, PostEvent event, String token) {
         boolean deleted = event.type() == PostEvent.Type.DELETED;
-        Map<String, Integer> terms = deleted ? Map.of() : analyzers.termFrequencies(event.text(), event.lang());
+        Map<String, Integer> terms = deleted ? Map.of() : analyzers().termFrequencies(event.text(), event.lang());
         long length = terms.values().stream().mapToLong(Integer::longValue).sum();
         String text = deleted ? null : truncate(event.text());
         var intent = new Intent(event.version(), deleted, !deleted, length, terms, text, event.lang());
@@ -604,7 +625,7 @@ public final class SearchIndex {
         if (text == null) {
             return "";
         }
-        int match = analyzers.firstOffset(text, string(record, "lang"), terms).orElse(0);
+        int match = analyzers().firstOffset(text, string(record, "lang"), terms).orElse(0);
         int start = Math.max(0, match - SNIPPET_LEAD);
         int end = Math.min(text.length(), start + SNIPPET_CHARS);
         // Never split a surrogate pair (an emoji) at either edge.

@@ -31,7 +31,7 @@ final class SearchIndexFixture implements AutoCloseable {
         this.table = EmulatorsExtension.uniqueName("search-index");
         SearchIndex.createTable(aws.dynamoDb(), table);
         this.dynamoDb = new CountingDynamoDb(aws.dynamoDb());
-        this.index = new SearchIndex(dynamoDb, SearchIndexConfig.of(table).withLeaseDuration(LEASE), analyzers, clock);
+        this.index = new SearchIndex(dynamoDb, SearchIndexConfig.of(table).withLeaseDuration(LEASE), () -> analyzers, clock);
     }
 
     static PostEvent created(String postId, String text) {
