@@ -57,9 +57,10 @@ public final class PostsPipelineThroughput {
     private static final Duration ROUND_LIMIT = Duration.ofMinutes(2);
     /**
      * The warm-up starts every environment at once on a small machine: cold batches can time out
-     * (30 s), and their retries wait out the visibility timeout and the index's per-post lease (60 s each).
+     * (30 s), and their retries wait out the visibility timeout (PostsVisibilityTimeoutSeconds, 180 s
+     * by default) and the index's per-post lease; at load ~25 four minutes were not enough.
      */
-    private static final Duration WARM_UP_LIMIT = Duration.ofMinutes(4);
+    private static final Duration WARM_UP_LIMIT = Duration.ofMinutes(8);
     private static final List<String> PIPELINE_QUEUES =
             List.of("PostsQueue", "PostsIndexQueue", "PostsSpamQueue", "PostsAnalyticsQueue");
     private static final List<String> DEAD_LETTER_QUEUES = List.of("PostsDeadLetterQueue",
