@@ -37,6 +37,11 @@ final class BenchmarkVideos {
         return video("clip", 1280, 720, 24);
     }
 
+    /** 1280x720, 25 fps, 8 s with audio: a short upload, far below the split threshold (720p, 480p). */
+    static Path shortClip() {
+        return video("short", 1280, 720, 8);
+    }
+
     /** 1280x720, 25 fps, 120 s with audio: four 30 s segments when split. */
     static Path longVideo() {
         return video("long", 1280, 720, 120);

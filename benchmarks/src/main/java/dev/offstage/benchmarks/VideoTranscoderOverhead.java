@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * the renditions, uploads to S3Proxy, DynamoDB writes, the notice), in-process against the
  * emulators with {@code template.yaml}'s default ladder (720p and 480p for this source), against
  * one plain ffmpeg command line making the same renditions with the same encoder settings from the
- * local file.
+ * local file ({@link PlainFfmpegRenditions}).
  *
  * <p>Both run ffmpeg and ffprobe through {@link TimedMediaTools}, so each round also says how much
  * of the transcoder's time was ffmpeg's and ffprobe's; the rest is Java, S3, DynamoDB and SQS. The
@@ -39,9 +39,6 @@ import java.util.stream.Collectors;
  */
 public final class VideoTranscoderOverhead {
 
-    /** As {@code VideoEncoder} encodes every rendition: H.264 High at CRF 23, capped, keyframes every 2 s. */
-    private static final String CRF = "23";
-    private static final String KEYFRAMES = "expr:gte(t,n_forced*2)";
     private static final Path WORK = Path.of("target", "bench-video", "work");
 
     private final VideoStack stack;
@@ -117,59 +114,10 @@ public final class VideoTranscoderOverhead {
 
     /** One plain ffmpeg command line: the same renditions from the local file. */
     private Measured baseline() throws IOException, InterruptedException {
-        var directory = Files.createDirectories(WORK.resolve("baseline"));
-        var command = plainCommand(directory);
+        var plain = new PlainFfmpegRenditions(tools.ffmpeg(), mediaTools.x264Preset(), renditions);
         tools.clear();
-        long start = System.nanoTime();
-        var process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        process.getOutputStream().close();
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("The baseline ffmpeg failed: " + String.join(" ", command));
-        }
-        long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
-        var sizes = new ArrayList<Long>();
-        for (var rendition : renditions) {
-            var file = directory.resolve(rendition.fileName());
-            sizes.add(Files.size(file));
-            Files.delete(file);
-        }
-        return new Measured("ffmpeg", millis, TimedMediaTools.millisByKind(tools.runs()), 0, sizes);
-    }
-
-    /**
-     * What {@code VideoEncoder#transcode} runs for an unrotated source with audio, less what only a
-     * program reading ffmpeg needs ({@code -progress pipe:1 -nostats}) and the HTTP options (the
-     * input is a local file).
-     */
-    private List<String> plainCommand(Path directory) {
-        var command = new ArrayList<>(List.of(tools.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "warning",
-                "-y", "-noautorotate", "-i", source.toString(), "-filter_complex", scaleGraph()));
-        for (int i = 0; i < renditions.size(); i++) {
-            var rendition = renditions.get(i);
-            command.addAll(List.of("-map", "[v" + i + "]", "-map", "0:a:0",
-                    "-af", "aformat=channel_layouts=mono|stereo", "-c:a", "aac", "-b:a", rendition.audioKbps() + "k",
-                    "-c:v", "libx264", "-preset", mediaTools.x264Preset(), "-profile:v", "high", "-pix_fmt", "yuv420p",
-                    "-crf", CRF, "-maxrate", rendition.videoKbps() + "k", "-bufsize", 2 * rendition.videoKbps() + "k",
-                    "-force_key_frames", KEYFRAMES, "-fps_mode", "passthrough",
-                    "-map_metadata", "-1", "-map_chapters", "-1", "-movflags", "+faststart",
-                    directory.resolve(rendition.fileName()).toAbsolutePath().toString()));
-        }
-        return command;
-    }
-
-    /** One decode split into a scaled stream per rendition, as {@code VideoEncoder} builds it. */
-    private String scaleGraph() {
-        var graph = new StringBuilder("[0:v:0]split=").append(renditions.size());
-        for (int i = 0; i < renditions.size(); i++) {
-            graph.append("[s").append(i).append(']');
-        }
-        for (int i = 0; i < renditions.size(); i++) {
-            var rendition = renditions.get(i);
-            graph.append(";[s").append(i).append("]scale=").append(rendition.width()).append(':').append(rendition.height())
-                    .append(",setsar=1,format=yuv420p[v").append(i).append(']');
-        }
-        return graph.toString();
+        var run = plain.run(source, WORK.resolve("baseline"));
+        return new Measured("ffmpeg", run.millis(), TimedMediaTools.millisByKind(tools.runs()), 0, run.sizes());
     }
 
     /** The transcoder handling the S3 event of a fresh upload of the same file. */
