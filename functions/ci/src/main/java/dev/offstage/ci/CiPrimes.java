@@ -48,8 +48,9 @@ public final class CiPrimes {
 
     /**
      * The webhook: a delivery without a signature (answered 401 before the secret is read), the
-     * signature check with a throwaway key, the push's decision, a read of the idempotency table
-     * and an empty batch to the builds queue.
+     * signature check with a throwaway key, the push's decision, a read of the idempotency table,
+     * an empty batch to the builds queue, and the Secrets Manager client built without a request
+     * (the secret itself is read by the first webhook after the restore, never into the snapshot).
      */
     public static List<Prime> webhook(CiSetup setup, WebhookIntake intake) {
         var config = setup.config();
@@ -73,7 +74,8 @@ public final class CiPrimes {
                     }
                 }),
                 Primes.dynamoDbGetItem(setup.aws().dynamoDb(), idempotencyTable, Map.of("id", AttributeValue.fromS(Primes.ABSENT_KEY))),
-                Primes.sqsSend(setup.aws().sqs(), config.buildsQueueUrl()));
+                Primes.sqsSend(setup.aws().sqs(), config.buildsQueueUrl()),
+                Prime.of("secrets manager client (no request)", () -> setup.aws().secretsManager()));
     }
 
     /** The build pages: {@code GET /builds/{id}} of a build that does not exist (404 after a read) and a log's HEAD. */

@@ -175,7 +175,17 @@ final class ApplicationBuilder {
         });
         var logging = attempt(() -> logging(properties));
         var snapStart = attempt(() -> snapStart(properties));
-        attempt(() -> properties.map("EphemeralStorage").map(storage -> storage.integer("Size", 512, 512, 10_240)));
+        attempt(() -> {
+            var storage = properties.map("EphemeralStorage");
+            var size = storage.map(sized -> sized.integer("Size", 512, 512, 10_240)).orElse(512);
+            if (snapStart == FunctionSpec.SnapStart.PUBLISHED_VERSIONS && size > 512) {
+                // Lambda refuses to publish such a version: refuse it here rather than run hooks AWS never will.
+                throw storage.orElseThrow().site("Size").problem("is " + size + " MB with SnapStart ApplyOn: "
+                        + "PublishedVersions; Lambda refuses SnapStart with more than 512 MB of /tmp: set "
+                        + "SnapStart ApplyOn: None on this function or keep /tmp at 512 MB");
+            }
+            return size;
+        });
         attempt(() -> layers(properties));
         if (problems.size() > before) {
             return null;

@@ -84,4 +84,24 @@ class SnapStartTemplateTest {
         assertThat(error.problems()).singleElement().asString()
                 .contains("OtherFunction").contains("'Always' is not a SnapStart setting: write PublishedVersions or None");
     }
+
+    @Test
+    void snapStartWithMoreThan512MegabytesOfTmpIsRefusedAsLambdaDoes() throws IOException {
+        var file = folder.resolve("template.yaml");
+        Files.writeString(file, template("SnapStart:\n  ApplyOn: PublishedVersions", "EphemeralStorage:\n  Size: 2048"));
+
+        var error = catchThrowableOfType(TemplateException.class, () -> Templates.load(file, Map.of(), TestTemplates.NAMING));
+
+        assertThat(error).as("the template is refused").isNotNull();
+        assertThat(error.problems()).singleElement().asString()
+                .contains("OtherFunction").contains("is 2048 MB with SnapStart ApplyOn: PublishedVersions");
+    }
+
+    @Test
+    void moreThan512MegabytesOfTmpIsFineWithoutSnapStart() throws IOException {
+        var app = load(template("SnapStart:\n  ApplyOn: PublishedVersions",
+                "SnapStart:\n  ApplyOn: None\nEphemeralStorage:\n  Size: 2048"));
+
+        assertThat(app.functions().get("OtherFunction").snapStart()).isEqualTo(SnapStart.NONE);
+    }
 }

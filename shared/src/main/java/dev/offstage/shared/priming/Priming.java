@@ -24,12 +24,15 @@ import org.slf4j.LoggerFactory;
  * private static final Priming PRIMING = Priming.register(PostsPrimes.search(LOGIC));
  * }</pre>
  *
- * <p>A prime that fails is logged at WARN and the others still run; the hook itself never throws.
+ * <p>A prime that fails is logged at WARN and the others still run; the hook itself never throws,
+ * but for a JVM out of memory or broken ({@link VirtualMachineError} other than a stack overflow),
+ * which must not be snapshotted.
  * A failed checkpoint hook fails the version's publication (the deploy), and a prime is an
  * optimisation: the function is correct without it, only its first request is slower.
  *
- * <p>Without SnapStart (on-demand init, {@code ApplyOn: None}, the local runtime before it calls
- * hooks) nothing calls the hook and registering costs nothing. Thread-safe.
+ * <p>Without SnapStart (on-demand init, {@code ApplyOn: None}) nothing calls the hook and
+ * registering costs nothing; the local runtime calls it for SnapStart functions, as Lambda does.
+ * Thread-safe.
  */
 public final class Priming implements Resource {
 
@@ -76,8 +79,9 @@ public final class Priming implements Resource {
                 prime.action().run();
             } catch (Exception e) {
                 failure = e;
-            } catch (LinkageError e) {
-                // A class the prime needs is not on this runtime's class path: that prime cannot warm anything.
+            } catch (StackOverflowError | LinkageError | AssertionError e) {
+                // A bug in the prime, or a class it needs missing from this function's zip: that prime
+                // cannot warm anything, the function is fine without it.
                 failure = new IllegalStateException(e.toString(), e);
             }
             var outcome = new Outcome(prime.name(), Duration.ofNanos(System.nanoTime() - start), Optional.ofNullable(failure));

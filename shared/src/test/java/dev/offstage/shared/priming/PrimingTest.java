@@ -91,6 +91,9 @@ class PrimingTest {
                 Prime.of("missing class", () -> {
                     throw new NoClassDefFoundError("com/example/Absent");
                 }),
+                Prime.of("asserting", () -> {
+                    throw new AssertionError("a prime's own check");
+                }),
                 Prime.of("counted", ran::incrementAndGet)));
         LogCapture.start();
 
@@ -108,9 +111,13 @@ class PrimingTest {
                             assertThat(missing.level()).isEqualTo(Level.WARN);
                             assertThat(missing.message()).contains("'missing class'");
                         },
+                        asserting -> {
+                            assertThat(asserting.level()).isEqualTo(Level.WARN);
+                            assertThat(asserting.message()).contains("'asserting'");
+                        },
                         summary -> {
                             assertThat(summary.level()).isEqualTo(Level.INFO);
-                            assertThat(summary.message()).startsWith("Primed 1 of 3 in ");
+                            assertThat(summary.message()).startsWith("Primed 1 of 4 in ");
                         });
     }
 
