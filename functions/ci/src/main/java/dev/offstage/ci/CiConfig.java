@@ -1,5 +1,6 @@
 package dev.offstage.ci;
 
+import dev.offstage.ci.runner.TarballExtractor;
 import dev.offstage.ci.webhook.RepositoryFilter;
 import dev.offstage.shared.config.ConfigurationException;
 import dev.offstage.shared.config.Environment;
@@ -34,6 +35,16 @@ public record CiConfig(Environment environment) {
     public static final String ALLOWED_REPOSITORIES = "CI_ALLOWED_REPOSITORIES";
     /** Whether pull requests from forks build (without secrets). */
     public static final String BUILD_FORKS = "CI_BUILD_FORKS";
+
+    /** The largest source tarball the runner downloads, compressed (bytes). */
+    public static final String TARBALL_MAX_BYTES = "CI_TARBALL_MAX_BYTES";
+    /** The most bytes of file content a source tarball may extract to. */
+    public static final String SOURCE_MAX_BYTES = "CI_SOURCE_MAX_BYTES";
+    /** The most entries (files, directories, links) a source tarball may hold. */
+    public static final String SOURCE_MAX_ENTRIES = "CI_SOURCE_MAX_ENTRIES";
+
+    /** The runner's default largest tarball (compressed): 512 MiB. */
+    public static final long DEFAULT_TARBALL_MAX_BYTES = 512L * 1024 * 1024;
 
     /** GitHub's cap on webhook payloads. */
     public static final int GITHUB_MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
@@ -123,6 +134,33 @@ public record CiConfig(Environment environment) {
 
     public boolean buildForks() {
         return environment.booleanValue(BUILD_FORKS, true);
+    }
+
+    /** The largest compressed tarball the runner fetches: {@value #DEFAULT_TARBALL_MAX_BYTES} bytes unless set. */
+    public long tarballMaxBytes() {
+        var max = environment.longValue(TARBALL_MAX_BYTES, DEFAULT_TARBALL_MAX_BYTES);
+        if (max <= 0) {
+            throw new ConfigurationException(TARBALL_MAX_BYTES + " must be positive, was " + max);
+        }
+        return max;
+    }
+
+    /**
+     * What extracting a source tarball may take: {@link TarballExtractor.Limits#defaults()} (1 GiB
+     * of content, 100 000 entries) unless {@value #SOURCE_MAX_BYTES} or {@value #SOURCE_MAX_ENTRIES}
+     * say otherwise.
+     */
+    public TarballExtractor.Limits extractionLimits() {
+        var defaults = TarballExtractor.Limits.defaults();
+        long maxBytes = environment.longValue(SOURCE_MAX_BYTES, defaults.maxTotalBytes());
+        int maxEntries = environment.intValue(SOURCE_MAX_ENTRIES, defaults.maxEntries());
+        if (maxBytes <= 0) {
+            throw new ConfigurationException(SOURCE_MAX_BYTES + " must be positive, was " + maxBytes);
+        }
+        if (maxEntries <= 0) {
+            throw new ConfigurationException(SOURCE_MAX_ENTRIES + " must be positive, was " + maxEntries);
+        }
+        return new TarballExtractor.Limits(maxBytes, maxEntries, defaults.maxPathLength());
     }
 
     /** Time kept back from the Lambda's remaining time for uploading and reporting after the commands. */

@@ -36,9 +36,6 @@ import java.util.Map;
  */
 public final class CiSetup {
 
-    /** The runner's default largest tarball (compressed). */
-    static final long MAX_TARBALL_BYTES = 512L * 1024 * 1024;
-
     /** Variables of the function's environment that builds get; nothing else of it (its AWS credentials!) reaches them. */
     private static final String[] PASSED_TO_BUILDS = {"PATH", "LANG", "JAVA_HOME", "TZ"};
 
@@ -88,10 +85,10 @@ public final class CiSetup {
         var buildSecretsId = config.buildSecretsId();
         buildSecretsId.ifPresent(this::buildSecrets);
         var settings = new BuildRunner.Settings(Path.of(environment.get("TMPDIR", "/tmp")).resolve("offstage-builds"),
-                config.safetyMargin(), MAX_TARBALL_BYTES, passedToBuilds());
+                config.safetyMargin(), config.tarballMaxBytes(), passedToBuilds());
         return new BuildRunner(buildStore(), buildFiles(), github, idempotency(),
                 () -> buildSecretsId.map(this::buildSecrets).orElse(Map.of()),
-                new TarballExtractor(TarballExtractor.Limits.defaults()), new BuildShell(clock),
+                new TarballExtractor(config.extractionLimits()), new BuildShell(clock),
                 new ArtifactCollector(ArtifactCollector.Limits.defaults()),
                 settings, clock);
     }

@@ -21,6 +21,7 @@ public final class TarballBuilder {
 
     private final ByteArrayOutputStream tarBytes = new ByteArrayOutputStream();
     private final TarArchiveOutputStream tar = new TarArchiveOutputStream(tarBytes, UTF_8.name());
+    private boolean finished;
 
     private TarballBuilder() {
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -108,13 +109,36 @@ public final class TarballBuilder {
         return this;
     }
 
+    /** Long names as GNU tar writes them ({@code ././@LongLink} entries) instead of pax headers. */
+    public TarballBuilder gnuLongNames() {
+        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_GNU);
+        return this;
+    }
+
+    /** The finished tar, not compressed: to cut, patch or pad before {@link #gzip}. */
+    public byte[] tar() {
+        try {
+            if (!finished) {
+                tar.finish();
+                finished = true;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return tarBytes.toByteArray();
+    }
+
     /** The finished tar, gzipped. */
     public byte[] gzipped() {
+        return gzip(tar());
+    }
+
+    /** {@code bytes} as one whole gzip member. */
+    public static byte[] gzip(byte[] bytes) {
         try {
-            tar.finish();
             var gzipped = new ByteArrayOutputStream();
             try (var gzip = new GZIPOutputStream(gzipped)) {
-                gzip.write(tarBytes.toByteArray());
+                gzip.write(bytes);
             }
             return gzipped.toByteArray();
         } catch (IOException e) {

@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -46,6 +47,8 @@ public final class TestVideos {
     public static final double LATE_AUDIO_SECONDS = 0.3;
     /** What the {@link #lyingDuration()} video's header claims. */
     public static final double LYING_DURATION_CLAIMED_SECONDS = 2;
+    /** What the {@link #claimsTenHours()} video's header claims. */
+    public static final double TEN_HOURS_CLAIMED_SECONDS = 10 * 3600;
     /** What the {@link #lyingDuration()} video holds. */
     public static final double LYING_DURATION_SECONDS = 20;
 
@@ -198,11 +201,24 @@ public final class TestVideos {
      * rewritten, as a broken muxer or someone meaning harm could.
      */
     public static Path lyingDuration() {
+        return claimingDuration("lying-duration", LYING_DURATION_CLAIMED_SECONDS);
+    }
+
+    /**
+     * The {@link #lyingDuration()} video with a header claiming {@link #TEN_HOURS_CLAIMED_SECONDS}:
+     * 20 s of frames, a duration no upload should be allowed to plan work for.
+     */
+    public static Path claimsTenHours() {
+        return claimingDuration("claims-ten-hours", TEN_HOURS_CLAIMED_SECONDS);
+    }
+
+    /** 20 s of 160x90 at 10 fps with a tone, in Matroska, its header's Duration rewritten to {@code claimedSeconds}. */
+    private static Path claimingDuration(String name, double claimedSeconds) {
         Path honest = video("honest-duration", ".mkv", List.of(
                 "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=10:duration=" + LYING_DURATION_SECONDS,
                 "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=" + LYING_DURATION_SECONDS,
                 "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k"));
-        return file("lying-duration", ".mkv", honest.getFileName() + "\u0000" + LYING_DURATION_CLAIMED_SECONDS, target -> {
+        return file(name, ".mkv", honest.getFileName() + "\u0000" + claimedSeconds, target -> {
             try {
                 byte[] bytes = Files.readAllBytes(honest);
                 // The Segment Info's Duration: element 0x4489, an 8-byte float in milliseconds.
@@ -210,7 +226,42 @@ public final class TestVideos {
                 if (at < 0) {
                     throw new IllegalStateException("No 8-byte Duration element in " + honest + ": change the recipe for this ffmpeg");
                 }
-                ByteBuffer.wrap(bytes, at + 3, 8).putDouble(LYING_DURATION_CLAIMED_SECONDS * 1000);
+                ByteBuffer.wrap(bytes, at + 3, 8).putDouble(claimedSeconds * 1000);
+                Files.write(target, bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** 64 KiB of (seeded) random bytes, named like a video. */
+    public static Path randomBytes() {
+        return file("random-bytes", ".mp4", "random 64 KiB, seed 9", target -> {
+            byte[] bytes = new byte[64 * 1024];
+            new Random(9).nextBytes(bytes);
+            write(target, bytes);
+        });
+    }
+
+    /**
+     * {@link #landscape()} with everything between its {@code mdat} box's header and its index
+     * ({@code moov}, at the end) overwritten with random bytes: it probes as a fine 4 s video, and
+     * no frame of it decodes.
+     */
+    public static Path garbageFrames() {
+        Path whole = landscape();
+        return file("garbage-frames", ".mp4", whole.getFileName() + "\u0000garbage, seed 7", target -> {
+            try {
+                byte[] bytes = Files.readAllBytes(whole);
+                int media = indexOf(bytes, "mdat".getBytes(UTF_8));
+                int index = indexOf(bytes, "moov".getBytes(UTF_8));
+                if (media < 0 || index < media) {
+                    throw new IllegalStateException("Expected mdat before moov in " + whole);
+                }
+                var random = new Random(7);
+                for (int i = media + 4; i < index - 4; i++) {
+                    bytes[i] = (byte) random.nextInt(256);
+                }
                 Files.write(target, bytes);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

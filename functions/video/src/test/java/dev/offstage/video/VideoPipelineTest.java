@@ -217,7 +217,12 @@ class VideoPipelineTest {
                 Arguments.of("an interrupted upload", (Supplier<Path>) TestVideos::truncated, "not a video"),
                 Arguments.of("a text file", (Supplier<Path>) TestVideos::text, "not a video"),
                 Arguments.of("a picture", (Supplier<Path>) TestVideos::image, "image"),
-                Arguments.of("sound only", (Supplier<Path>) TestVideos::audioOnly, "no video"));
+                Arguments.of("sound only", (Supplier<Path>) TestVideos::audioOnly, "no video"),
+                Arguments.of("random bytes", (Supplier<Path>) TestVideos::randomBytes, "not a video"),
+                Arguments.of("a header claiming ten hours", (Supplier<Path>) TestVideos::claimsTenHours,
+                        "the video is 36000.0 s long, over the limit of 7200 s (VideoMaxDurationSeconds)"),
+                Arguments.of("frames that are all garbage", (Supplier<Path>) TestVideos::garbageFrames,
+                        "not a video: ffmpeg could not decode it"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -241,6 +246,11 @@ class VideoPipelineTest {
         });
         assertThat(stack.aws.s3().headObject(head -> head.bucket(stack.uploadsBucket()).key(key)).contentLength())
                 .as("the original is kept").isEqualTo(file.get().toFile().length());
+        for (var prefix : List.of("videos/" + videoId + "/", VideoFiles.workPrefix(videoId))) {
+            assertThat(stack.aws.s3().listObjectsV2(list -> list.bucket(stack.outputsBucket()).prefix(prefix)).contents())
+                    .as("outputs under " + prefix).isEmpty();
+        }
+        assertThat(scratch.resolve(VideoStack.TRANSCODER)).as("no work files left").doesNotExist();
     }
 
     @Test

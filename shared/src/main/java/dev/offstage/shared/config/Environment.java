@@ -68,6 +68,18 @@ public final class Environment {
         return optional(name).map(value -> parseInt(name, value)).orElse(fallback);
     }
 
+    /** A long integer variable (a byte count, say), or {@code fallback} when unset. */
+    public long longValue(String name, long fallback) {
+        return optional(name).map(value -> {
+            try {
+                return Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                throw new ConfigurationException(
+                        "Environment variable " + name + " must be an integer, was '" + value + "'");
+            }
+        }).orElse(fallback);
+    }
+
     /** A boolean variable ({@code true}/{@code false}, any case), or {@code fallback} when unset. */
     public boolean booleanValue(String name, boolean fallback) {
         return optional(name).map(value -> switch (value.toLowerCase(java.util.Locale.ROOT)) {

@@ -208,6 +208,9 @@ public final class BuildRunner {
                 throw e;
             }
             return endWithError(build, log, "GitHub refused the source: " + e.getMessage());
+        } catch (IOException e) {
+            // A download cut short, a full disk: possibly transient, so retried like the infrastructure.
+            throw new UncheckedIOException("Source: " + e.getMessage(), e);
         }
         log.note("Build config: " + config.source());
 

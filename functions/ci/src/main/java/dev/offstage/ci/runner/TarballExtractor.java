@@ -2,6 +2,7 @@ package dev.offstage.ci.runner;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,6 +45,7 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  *       (the {@code link -> /etc}, {@code link/passwd} trick);</li>
  *   <li>a duplicate entry (tar would let it replace what came before, a symbolic link included);</li>
  *   <li>character or block devices, FIFOs, sparse files or other entry types;</li>
+ *   <li>a header failing its checksum, or the tar stream ending inside an entry;</li>
  *   <li>more than {@link Limits#maxEntries()} entries, more than {@link Limits#maxTotalBytes()}
  *       bytes of file content (counted while writing, so a lying header or a gzip bomb stops at
  *       the limit), or a name longer than {@link Limits#maxPathLength()} characters.</li>
@@ -112,9 +114,11 @@ public final class TarballExtractor {
      * Reads the stream to the end of the archive and closes it.
      *
      * @param destination a directory that does not exist yet (its parent must) or is empty
-     * @throws UnsafeArchiveException when the archive is not a gzip stream, has no entries, or
-     *     breaks a rule above; the destination may then hold part of it and must be deleted
-     * @throws IOException when reading the stream (a truncated download, a corrupt tar header) or
+     * @throws UnsafeArchiveException when the archive is not a gzip stream, is a whole gzip stream
+     *     holding no valid tar (a corrupt header, an entry cut short), has no entries, or breaks a
+     *     rule above: permanent, the same commit gives the same bytes. The destination may then
+     *     hold part of it and must be deleted
+     * @throws IOException when the gzip stream is cut short or damaged (a truncated download) or
      *     writing the tree fails; possibly transient
      * @throws IllegalArgumentException when {@code destination} exists and is not an empty directory
      */
@@ -127,21 +131,35 @@ public final class TarballExtractor {
         } catch (ZipException e) {
             tarball.close();
             throw new UnsafeArchiveException("The tarball is not a gzip stream: " + e.getMessage(), e);
+        } catch (EOFException e) {
+            tarball.close();
+            throw new IOException("The tarball is empty or cut short before its gzip header", e);
         }
         long streamLimit = limits.maxTotalBytes()
                 + (long) limits.maxEntries() * (HEADER_ALLOWANCE_PER_ENTRY + 2L * limits.maxPathLength());
         var extraction = new Extraction(root);
-        try (var tar = new TarArchiveInputStream(new LimitedStream(gzip, streamLimit), UTF_8.name())) {
+        try (var tar = new TarArchiveInputStream(new LimitedStream(new GzipLayer(gzip), streamLimit), UTF_8.name())) {
+            var content = new TarLayer(tar);
             TarArchiveEntry entry;
             while ((entry = nextEntry(tar)) != null) {
-                extraction.add(entry, tar);
+                extraction.add(entry, content);
             }
         } catch (IOException e) {
-            if (causedByTooLong(e)) {
+            if (causedBy(e, StreamTooLong.class) != null) {
                 throw new UnsafeArchiveException("The tarball decompresses to more than " + streamLimit
                         + " bytes of tar stream (limit " + limits.maxTotalBytes() + " bytes of content)", e);
             }
-            throw e;
+            var gzipFailure = causedBy(e, GzipFailure.class);
+            if (gzipFailure != null) {
+                // A download cut short or damaged on its way: fetching it again may well work.
+                throw new IOException("The tarball is cut short or corrupt (gzip: " + gzipFailure.getMessage()
+                        + ")", gzipFailure.getCause());
+            }
+            if (e instanceof TarFailure) {
+                // The gzip stream was whole, so these are the bytes GitHub serves for this commit: permanent.
+                throw new UnsafeArchiveException("The tarball is not a valid tar archive: " + e.getMessage(), e);
+            }
+            throw e; // writing the tree failed: the file system's trouble, not the archive's
         }
         if (extraction.topLevel == null) {
             throw new UnsafeArchiveException("The tarball has no entries");
@@ -149,19 +167,29 @@ public final class TarballExtractor {
         return root;
     }
 
-    /** commons-compress may wrap the limit's exception on its way out. */
-    private static boolean causedByTooLong(Throwable e) {
+    /** The first {@code type} in the cause chain, or null: commons-compress may wrap what the layers below threw. */
+    private static <T extends Throwable> T causedBy(Throwable e, Class<T> type) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof StreamTooLong) {
-                return true;
+            if (type.isInstance(cause)) {
+                return type.cast(cause);
             }
         }
-        return false;
+        return null;
     }
 
     private static TarArchiveEntry nextEntry(TarArchiveInputStream tar) throws IOException, UnsafeArchiveException {
         try {
-            return tar.getNextEntry();
+            TarArchiveEntry entry = tar.getNextEntry();
+            // commons-compress notes a wrong checksum and reads on; tar itself refuses the header.
+            if (entry != null && !entry.isCheckSumOK()) {
+                throw new UnsafeArchiveException("The tarball is not a valid tar archive: the header of '"
+                        + entry.getName() + "' fails its checksum");
+            }
+            return entry;
+        } catch (TarFailure | GzipFailure | StreamTooLong e) {
+            throw e;
+        } catch (IOException e) {
+            throw new TarFailure(e);
         } catch (IllegalArgumentException e) {
             // commons-compress reports some malformed header fields this way; no retry fixes them.
             throw new UnsafeArchiveException("The tarball has a malformed header: " + e.getMessage(), e);
@@ -500,5 +528,92 @@ public final class TarballExtractor {
     /** Thrown inside the stream stack (which only passes IOExceptions), turned into an UnsafeArchiveException. */
     private static final class StreamTooLong extends IOException {
         private static final long serialVersionUID = 1L;
+    }
+
+    /** Marks what the gzip layer throws (truncated or damaged compressed data) on its way through tar. */
+    private static final class GzipLayer extends FilterInputStream {
+        GzipLayer(InputStream gzip) {
+            super(gzip);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                throw new GzipFailure(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            try {
+                return super.read(bytes, offset, length);
+            } catch (IOException e) {
+                throw new GzipFailure(e);
+            }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            try {
+                return super.skip(n);
+            } catch (IOException e) {
+                throw new GzipFailure(e);
+            }
+        }
+    }
+
+    private static final class GzipFailure extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        GzipFailure(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /**
+     * An entry's content as the extraction reads it: what reading it throws is the archive's
+     * failure (a tar stream ending inside an entry), told apart from writing the file.
+     */
+    private static final class TarLayer extends FilterInputStream {
+        TarLayer(InputStream tar) {
+            super(tar);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (TarFailure | GzipFailure | StreamTooLong e) {
+                throw e;
+            } catch (IOException e) {
+                throw new TarFailure(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            try {
+                return super.read(bytes, offset, length);
+            } catch (TarFailure | GzipFailure | StreamTooLong e) {
+                throw e;
+            } catch (IOException e) {
+                throw new TarFailure(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            // The extraction reads entries, it does not own the archive's stream.
+        }
+    }
+
+    private static final class TarFailure extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TarFailure(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
     }
 }

@@ -17,7 +17,10 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.offstage.ci.CiConfig;
+import dev.offstage.ci.CiSetup;
 import dev.offstage.ci.CiStack;
+import dev.offstage.ci.TarballBuilder;
 import dev.offstage.ci.Tarballs;
 import dev.offstage.ci.Webhooks;
 import dev.offstage.ci.build.Build;
@@ -34,12 +37,15 @@ import dev.offstage.testing.TestContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
@@ -47,6 +53,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The BuildRunner's logic, configured as template.yaml configures BuildRunnerFunction, running
@@ -261,6 +271,57 @@ class BuildRunnerTest {
         assertThat(java.nio.file.Files.exists(java.nio.file.Path.of("/tmp/offstage-pwned"))).isFalse();
         assertThat(log(build)).contains("Build error");
         assertThat(states(PUSH_SHA)).containsExactly("pending", "error");
+    }
+
+    /** A runner whose source limit is {@code maxSourceBytes}, building under {@code tmp}. */
+    private BuildRunner runner(Path tmp, long maxSourceBytes) {
+        var environment = stack.environment("BuildRunnerFunction")
+                .with(Map.of("TMPDIR", tmp.toString(), CiConfig.SOURCE_MAX_BYTES, Long.toString(maxSourceBytes)));
+        return new CiSetup(environment, stack.aws, stack.clock).buildRunner();
+    }
+
+    static Stream<Arguments> refusedTarballs() {
+        String top = "octo-org-hello-offstage-6dcb09b/";
+        byte[] cutTar = TarballBuilder.github(REPOSITORY, PUSH_SHA).file(top + "big", new byte[100_000], 0100644).tar();
+        return Stream.of(
+                Arguments.of("a gzip bomb", TarballBuilder.github(REPOSITORY, PUSH_SHA)
+                                .file(top + "zeros", new byte[8 << 20], 0100644).gzipped(),
+                        "The tarball holds more than 1048576 bytes of content (reached at entry '" + top + "zeros')"),
+                Arguments.of("an entry cut short in a whole gzip stream", TarballBuilder.gzip(Arrays.copyOf(cutTar, 50_000)),
+                        "The tarball is not a valid tar archive"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusedTarballs")
+    void refusedTarballEndsInErrorWithTheReasonOnceAndLeavesNoFiles(String what, byte[] tarball, String reason,
+            @TempDir Path tmp) {
+        serveTarball(PUSH_SHA, tarball);
+        var id = queuePush("d-refused");
+
+        assertThat(runner(tmp, 1 << 20).run(id, context())).isEqualTo(BuildStatus.ERROR);
+
+        var build = build(id);
+        assertThat(build.reason()).startsWith(reason);
+        assertThat(build.retryable()).isFalse();
+        assertThat(log(build)).contains("Build error: " + reason);
+        assertThat(states(PUSH_SHA)).containsExactly("pending", "error");
+        assertThat(tmp.resolve("offstage-builds")).isEmptyDirectory();
+    }
+
+    @Test
+    void tarballCutShortIsRetriedSayingSo(@TempDir Path tmp) {
+        byte[] whole = TarballBuilder.github(REPOSITORY, PUSH_SHA)
+                .file("octo-org-hello-offstage-6dcb09b/big", new byte[4 << 20], 0100644).gzipped();
+        serveTarball(PUSH_SHA, Arrays.copyOf(whole, whole.length / 2));
+        var id = queuePush("d-cut-short");
+
+        assertThatThrownBy(() -> runner(tmp, 1 << 30).run(id, context())).isInstanceOf(java.io.UncheckedIOException.class);
+
+        var build = build(id);
+        assertThat(build.status()).isEqualTo(BuildStatus.ERROR);
+        assertThat(build.retryable()).isTrue();
+        assertThat(build.reason()).contains("The tarball is cut short or corrupt");
+        assertThat(tmp.resolve("offstage-builds")).isEmptyDirectory();
     }
 
     @Test

@@ -23,8 +23,8 @@ final class ProbeReport {
      * The report as a {@link MediaInfo}, only for playable videos.
      *
      * @throws UnsupportedMediaException when it has no video stream (a cover picture does not
-     *     count), is a still image, has no duration, no picture size, too large a picture or too
-     *     many frames a second
+     *     count), is a still image, has no duration or an implausible one, no picture size, too
+     *     large a picture or too many frames a second
      * @throws MediaToolException when the report is not ffprobe's JSON
      */
     static MediaInfo parse(String json) {
@@ -53,14 +53,20 @@ final class ProbeReport {
         if (duration <= 0) {
             throw new UnsupportedMediaException("not a video: ffprobe found no duration");
         }
-        int width = videoStream.path("width").asInt(0);
-        int height = videoStream.path("height").asInt(0);
+        if (duration > VideoEncoder.MAX_PLAUSIBLE_DURATION_SECONDS) {
+            throw new UnsupportedMediaException(String.format(Locale.ROOT,
+                    "not a video: its header claims %.3g s (over a week), which no upload holds", duration));
+        }
+        // Read wide: a header may claim more than an int holds, which must read as too large, not as negative.
+        long width = videoStream.path("width").asLong(0);
+        long height = videoStream.path("height").asLong(0);
         if (width < 2 || height < 2) {
             throw new UnsupportedMediaException("not a video: ffprobe found no picture size (" + width + "x" + height + ")");
         }
-        var video = new MediaInfo.Video(codec, width, height, rotation(videoStream), frameRate(videoStream),
+        rejectOversized(width, height);
+        var video = new MediaInfo.Video(codec, (int) width, (int) height, rotation(videoStream), frameRate(videoStream),
                 videoStream.path("pix_fmt").asText(""), sampleAspectRatio(videoStream), startSeconds(videoStream, format));
-        rejectOversized(video);
+        rejectOversized(video.displayWidth(), video.displayHeight());
         double averageFrameRate = ratio(videoStream.path("avg_frame_rate").asText(""));
         if (averageFrameRate > VideoEncoder.MAX_FRAME_RATE) {
             throw new UnsupportedMediaException(String.format(Locale.ROOT,
@@ -79,15 +85,13 @@ final class ProbeReport {
      * all, as coded or as shown (non-square pixels stretch it). A 16K x 16K H.264 file can be
      * tiny, and gets ffmpeg killed for its memory.
      */
-    private static void rejectOversized(MediaInfo.Video video) {
-        for (int[] size : new int[][] {{video.width(), video.height()}, {video.displayWidth(), video.displayHeight()}}) {
-            long pixels = (long) size[0] * size[1];
-            if (size[0] > VideoEncoder.MAX_PICTURE_SIDE || size[1] > VideoEncoder.MAX_PICTURE_SIDE
-                    || pixels > VideoEncoder.MAX_PICTURE_PIXELS) {
-                throw new UnsupportedMediaException(String.format(Locale.ROOT,
-                        "too large a picture: %dx%d (%.1f megapixels), over the limit of %d pixels a side and %.1f megapixels (8K)",
-                        size[0], size[1], pixels / 1e6, VideoEncoder.MAX_PICTURE_SIDE, VideoEncoder.MAX_PICTURE_PIXELS / 1e6));
-            }
+    private static void rejectOversized(long width, long height) {
+        double pixels = (double) width * height;
+        if (width > VideoEncoder.MAX_PICTURE_SIDE || height > VideoEncoder.MAX_PICTURE_SIDE
+                || pixels > VideoEncoder.MAX_PICTURE_PIXELS) {
+            throw new UnsupportedMediaException(String.format(Locale.ROOT,
+                    "too large a picture: %dx%d (%.1f megapixels), over the limit of %d pixels a side and %.1f megapixels (8K)",
+                    width, height, pixels / 1e6, VideoEncoder.MAX_PICTURE_SIDE, VideoEncoder.MAX_PICTURE_PIXELS / 1e6));
         }
     }
 

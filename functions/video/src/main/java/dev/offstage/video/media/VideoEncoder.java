@@ -47,6 +47,11 @@ public final class VideoEncoder {
     public static final long MAX_PICTURE_PIXELS = 8192L * 4320;
     /** The highest average frame rate {@link #probe} accepts: phones' slow motion is 240. */
     public static final double MAX_FRAME_RATE = 240;
+    /**
+     * The longest duration {@link #probe} believes: a week. A header claiming more is broken or
+     * hostile; the transcoder's own, much lower limit (VideoMaxDurationSeconds) applies below it.
+     */
+    public static final double MAX_PLAUSIBLE_DURATION_SECONDS = 7 * 24 * 3600;
 
     /** H.264's default quality; {@code -maxrate} caps what the rendition's bit rate allows. */
     private static final int CRF = 23;

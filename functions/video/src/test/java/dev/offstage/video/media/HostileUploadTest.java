@@ -164,6 +164,34 @@ class HostileUploadTest {
     }
 
     @Test
+    void randomBytesNamedLikeAVideoAreNotAVideo() {
+        assertThatThrownBy(() -> ENCODER.probe(TestVideos.randomBytes().toString(), deadline()))
+                .isInstanceOfSatisfying(UnsupportedMediaException.class, e -> assertThat(e.reason())
+                        .startsWith("not a video: ffprobe could not read it"));
+    }
+
+    @Test
+    void framesThatAreAllGarbageProbeWellButDoNotDecode() throws IOException {
+        Path source = TestVideos.garbageFrames();
+        var info = ENCODER.probe(source.toString(), deadline());
+        assertThat(info.video()).isPresent();
+        Path out = Files.createDirectories(temp.resolve("out"));
+
+        assertThatThrownBy(() -> ENCODER.poster(source.toString(), info, LADDER.plan(info.video().orElseThrow()).getFirst(),
+                        out.resolve("poster.jpg"), deadline()))
+                .isInstanceOfSatisfying(UnsupportedMediaException.class, e -> assertThat(e.reason())
+                        .startsWith("not a video: ffmpeg could not decode it"));
+    }
+
+    @Test
+    void headerClaimingTenHoursIsBelievedByTheProbeForTheTranscoderToTurnDown() {
+        // The transcoder's VideoMaxDurationSeconds (2 h by default) turns it down before any work: see VideoPipelineTest.
+        var info = ENCODER.probe(TestVideos.claimsTenHours().toString(), deadline());
+
+        assertThat(info.durationSeconds()).isEqualTo(TestVideos.TEN_HOURS_CLAIMED_SECONDS);
+    }
+
+    @Test
     void inputsStayOnTheProtocolTheirOwnReadNeeds() {
         assertThat(InputOptions.protocols("https://bucket.s3.amazonaws.com/u.mp4?X-Amz-Signature=1")).isEqualTo("https,tls,tcp");
         assertThat(InputOptions.protocols("HTTP://127.0.0.1:4566/u.mp4")).isEqualTo("http,tcp");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Reports ffprobe prints for inputs the test videos do not cover. */
@@ -168,6 +169,33 @@ class ProbeReportTest {
         var stream = "{\"codec_type\":\"video\",\"codec_name\":\"h264\",\"width\":0,\"height\":0}";
 
         assertThatThrownBy(() -> ProbeReport.parse(report(MP4, stream))).hasMessageContaining("no picture size");
+    }
+
+    @Test
+    void durationThatIsNotAPositiveFiniteNumberIsNoDuration() {
+        for (String duration : List.of("NaN", "Infinity", "1e400", "-5", "0", "N/A")) {
+            assertThatThrownBy(() -> ProbeReport.parse(report("{\"format_name\":\"matroska,webm\",\"duration\":\"" + duration + "\"}",
+                            H264)))
+                    .as(duration).isInstanceOf(UnsupportedMediaException.class).hasMessage("not a video: ffprobe found no duration");
+        }
+    }
+
+    @Test
+    void durationOverAWeekIsNotBelieved() {
+        assertThatThrownBy(() -> ProbeReport.parse(report("{\"format_name\":\"matroska,webm\",\"duration\":\"1e300\"}", H264)))
+                .isInstanceOf(UnsupportedMediaException.class)
+                .hasMessage("not a video: its header claims 1.00e+300 s (over a week), which no upload holds");
+        assertThat(ProbeReport.parse(report("{\"format_name\":\"matroska,webm\",\"duration\":\"36000\"}", H264)).durationSeconds())
+                .as("ten hours: believed here, turned down by the transcoder's own limit").isEqualTo(36000);
+    }
+
+    @Test
+    void pictureSizeBeyondAnIntIsTooLargeNotMissing() {
+        var stream = "{\"codec_type\":\"video\",\"codec_name\":\"h264\",\"width\":4294967298,\"height\":1080}";
+
+        assertThatThrownBy(() -> ProbeReport.parse(report(MP4, stream)))
+                .isInstanceOf(UnsupportedMediaException.class)
+                .hasMessageStartingWith("too large a picture: 4294967298x1080");
     }
 
     @Test
