@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.offstage.ci.build.BuildRequest;
 import dev.offstage.ci.github.GitHubRepository;
 import dev.offstage.shared.http.ApiException;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -169,7 +170,11 @@ public final class WebhookEvents {
     /** GitHub sends times as epoch seconds ({@code pushed_at} of push events) or ISO-8601 strings. */
     private static Instant time(JsonNode value) {
         if (value.isIntegralNumber() && value.canConvertToLong()) {
-            return Instant.ofEpochSecond(value.asLong());
+            try {
+                return Instant.ofEpochSecond(value.asLong());
+            } catch (DateTimeException e) {
+                return null; // past Instant's range: a DateTimeException here answered a signed delivery 500
+            }
         }
         if (value.isTextual()) {
             try {

@@ -256,4 +256,13 @@ class WebhookEventsTest {
                     assertThat(e.getMessage()).contains(mentions);
                 });
     }
+
+    /** Past Instant's range (year 1 000 000 000): no time rather than a DateTimeException answered 500. */
+    @Test
+    void pushTimeOutsideTheCalendarIsLeftOut() {
+        var payload = Webhooks.payload(Webhooks.PUSH);
+        ((ObjectNode) payload.get("repository")).put("pushed_at", 4_611_686_018_427_387_904L);
+
+        assertThat(queued("push", payload).eventTime()).isNull();
+    }
 }

@@ -149,7 +149,13 @@ public final class FailureRecorder {
         if (!bucket.isTextual() || !object.path("key").isTextual()) {
             return Optional.empty();
         }
-        var key = URLDecoder.decode(object.path("key").asText(), StandardCharsets.UTF_8);
+        String key;
+        try {
+            key = URLDecoder.decode(object.path("key").asText(), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            // Not a key S3 encoded ("%zz"): no upload to record against; throwing would retry the message forever.
+            return Optional.empty();
+        }
         var version = Optional.of(object.path("versionId").asText("")).filter(text -> !text.isBlank());
         return Optional.of(new Upload(bucket.asText(), key, version, object.path("sequencer").asText(""),
                 object.path("size").asLong(-1), object.path("eTag").asText(null)));
