@@ -25,6 +25,7 @@ import dev.offstage.shared.aws.AwsClients;
 import dev.offstage.shared.config.Environment;
 import dev.offstage.shared.json.Json;
 import dev.offstage.testing.Emulators;
+import dev.offstage.testing.TestSecrets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -80,7 +81,7 @@ class CiPipelineEndToEndTest {
                         "BuildsMaxReceiveCount", "2"))
                 .withSecrets(Map.of(
                         "GitHubCredentials", "{\"token\": \"ghp_end_to_end\"}",
-                        "BuildSecrets", "{\"DEPLOY_TOKEN\": \"deploy-secret-value\"}"))
+                        "BuildSecrets", TestSecrets.BUILD_SECRETS))
                 // One runner at a time, as a queue of builds on a small account would see it.
                 .withLambdaSettings(new LambdaSettings(1, Emulators.ACCOUNT_ID))
                 .withHttpPort(0));
@@ -239,7 +240,7 @@ class CiPipelineEndToEndTest {
         var build = awaitFinal(id);
         assertThat(build.get("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(build.get("fork").asBoolean()).isTrue();
-        assertThat(build.at("/log/tail").asText()).contains("build secrets: absent").doesNotContain("deploy-secret-value");
+        assertThat(build.at("/log/tail").asText()).contains("build secrets: absent").doesNotContain(TestSecrets.DEPLOY_TOKEN);
     }
 
     @Test

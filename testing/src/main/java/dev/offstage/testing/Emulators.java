@@ -76,7 +76,7 @@ public interface Emulators extends AutoCloseable {
                 "AWS_REGION", REGION,
                 "AWS_DEFAULT_REGION", REGION,
                 "AWS_ACCESS_KEY_ID", "offstage",
-                "AWS_SECRET_ACCESS_KEY", "offstage-secret",
+                "AWS_SECRET_ACCESS_KEY", TestSecrets.EMULATOR_SECRET_ACCESS_KEY,
                 "AWS_ENDPOINT_URL_DYNAMODB", dynamoDbEndpoint().toString(),
                 "AWS_ENDPOINT_URL_SQS", sqsEndpoint().toString(),
                 "AWS_ENDPOINT_URL_S3", s3Endpoint().toString(),

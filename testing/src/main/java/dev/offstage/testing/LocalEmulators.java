@@ -156,12 +156,12 @@ final class LocalEmulators implements Emulators {
     private static S3Proxy startS3Proxy(Optional<S3ObjectListener> s3Listener) throws Exception {
         var properties = new Properties();
         properties.setProperty("jclouds.identity", "offstage");
-        properties.setProperty("jclouds.credential", "offstage-secret");
+        properties.setProperty("jclouds.credential", TestSecrets.EMULATOR_SECRET_ACCESS_KEY);
         var blobStore = BlobStores.create("transient", properties);
         var proxy = S3Proxy.builder()
                 .blobStore(s3Listener.<BlobStore>map(listener -> new NotifyingBlobStore(blobStore, listener)).orElse(blobStore))
                 // Both signature versions, as AWS accepts them: the SDK signs with v4, old tools with v2.
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "offstage", "offstage-secret")
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "offstage", TestSecrets.EMULATOR_SECRET_ACCESS_KEY)
                 .endpoint(URI.create("http://127.0.0.1:0"))
                 .ignoreUnknownHeaders(true)
                 .build();

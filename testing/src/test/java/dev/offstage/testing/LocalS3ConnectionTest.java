@@ -102,7 +102,7 @@ class LocalS3ConnectionTest {
                 .putHeader("Content-Length", String.valueOf(body.length))
                 .build();
         SignedRequest signed = AwsV4HttpSigner.create().sign(signing -> {
-            signing.identity(AwsCredentialsIdentity.create("offstage", "offstage-secret"))
+            signing.identity(AwsCredentialsIdentity.create("offstage", TestSecrets.EMULATOR_SECRET_ACCESS_KEY))
                     .request(request)
                     .payload(ContentStreamProvider.fromByteArray(body))
                     .putProperty(AwsV4HttpSigner.REGION_NAME, Emulators.REGION)

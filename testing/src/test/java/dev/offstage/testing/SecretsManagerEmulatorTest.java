@@ -36,7 +36,7 @@ class SecretsManagerEmulatorTest {
         this.secrets = SecretsManagerClient.builder()
                 .endpointOverride(URI.create(emulators.environment().get("AWS_ENDPOINT_URL_SECRETS_MANAGER")))
                 .region(Region.of(Emulators.REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("offstage", "offstage-secret")))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("offstage", TestSecrets.EMULATOR_SECRET_ACCESS_KEY)))
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
     }

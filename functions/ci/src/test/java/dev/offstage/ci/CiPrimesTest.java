@@ -6,6 +6,7 @@ import dev.offstage.shared.priming.Prime;
 import dev.offstage.shared.priming.Priming;
 import dev.offstage.testing.Emulators;
 import dev.offstage.testing.EmulatorsExtension;
+import dev.offstage.testing.TestSecrets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -48,7 +49,7 @@ class CiPrimesTest {
     @Test
     void buildRunnerPrimesOnlyRead() {
         stack.putSecret("GitHubCredentials", "{\"token\": \"ghp_test_token\"}");
-        stack.putSecret("BuildSecrets", "{\"DEPLOY_TOKEN\": \"deploy-secret-value\"}");
+        stack.putSecret("BuildSecrets", TestSecrets.BUILD_SECRETS);
         var setup = stack.setup("BuildRunnerFunction");
         setup.buildRunner();
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.offstage.ci.webhook.SignatureVerifier;
 import dev.offstage.shared.json.Json;
+import dev.offstage.testing.TestSecrets;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
@@ -18,7 +19,7 @@ import java.util.function.Consumer;
 public final class Webhooks {
 
     /** The secret the events are signed with: the local runtime's default for GitHubWebhookSecret. */
-    public static final String LOCAL_SECRET = "local-github-webhook-secret";
+    public static final String LOCAL_SECRET = TestSecrets.LOCAL_WEBHOOK_SECRET;
 
     public static final String PUSH = "events/github-push.json";
     public static final String PULL_REQUEST = "events/github-pull-request.json";

@@ -9,6 +9,7 @@ import dev.offstage.local.model.EventSource;
 import dev.offstage.local.model.FunctionSpec;
 import dev.offstage.local.model.FunctionSpec.SnapStart;
 import dev.offstage.local.model.LoggingSettings;
+import dev.offstage.testing.TestSecrets;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -116,7 +117,7 @@ final class FixtureFunctions {
                 "AWS_REGION", "us-east-1",
                 "AWS_DEFAULT_REGION", "us-east-1",
                 "AWS_ACCESS_KEY_ID", "offstage",
-                "AWS_SECRET_ACCESS_KEY", "offstage-secret",
+                "AWS_SECRET_ACCESS_KEY", TestSecrets.EMULATOR_SECRET_ACCESS_KEY,
                 "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9",
                 "AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:9",
                 "AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:9");

@@ -9,6 +9,7 @@ import dev.offstage.local.triggers.AsyncInvoker;
 import dev.offstage.shared.aws.AwsClients;
 import dev.offstage.shared.config.Environment;
 import dev.offstage.shared.json.Json;
+import dev.offstage.testing.TestSecrets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,7 +60,7 @@ class LocalRuntimeEndToEndTest {
     static void start() {
         runtime = LocalRuntime.start(LocalRuntimeOptions.of(TEMPLATE)
                 .withParameters(Map.of("Greeting", "hello from the test"))
-                .withSecrets(Map.of("DeployToken", "given with --secret"))
+                .withSecrets(Map.of("DeployToken", TestSecrets.LOCAL_SECRET_OPTION))
                 .withHttpPort(0)
                 .withAsyncTiming(QUICK_RETRIES));
         aws = AwsClients.from(Environment.of(runtime.clientEnvironment()));
@@ -331,17 +332,17 @@ class LocalRuntimeEndToEndTest {
         var answer = Json.tree(http.send(HttpRequest.newBuilder(api("/secrets/deploy_token_id")).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).body());
 
-        assertThat(answer.path("value").asText()).isEqualTo("given with --secret");
+        assertThat(answer.path("value").asText()).isEqualTo(TestSecrets.LOCAL_SECRET_OPTION);
         // Clients outside the functions find it too, by name, as the endpoints file tells them.
         var secret = runtime.endpoints().secrets().get("DeployToken");
-        assertThat(secret.value()).isEqualTo("given with --secret");
+        assertThat(secret.value()).isEqualTo(TestSecrets.LOCAL_SECRET_OPTION);
         assertThat(aws.secretsManager().getSecretValue(get -> get.secretId(secret.name())).secretString())
-                .isEqualTo("given with --secret");
+                .isEqualTo(TestSecrets.LOCAL_SECRET_OPTION);
         var endpointsJson = Json.tree(runtime.endpoints().toJson());
-        assertThat(endpointsJson.path("secrets").path("DeployToken").path("value").asText()).isEqualTo("given with --secret");
+        assertThat(endpointsJson.path("secrets").path("DeployToken").path("value").asText()).isEqualTo(TestSecrets.LOCAL_SECRET_OPTION);
         assertThat(endpointsJson.path("secrets").path("DeployToken").path("arn").asText()).isEqualTo(secret.arn());
         assertThat(endpointsJson.path("endpoints").path("secretsmanager").asText()).startsWith("http://127.0.0.1:");
-        assertThat(runtime.endpoints().summary()).contains("secret     DeployToken  " + secret.name() + " = given with --secret");
+        assertThat(runtime.endpoints().summary()).contains("secret     DeployToken  " + secret.name() + " = " + TestSecrets.LOCAL_SECRET_OPTION);
     }
 
     // ---- helpers --------------------------------------------------------------------------------

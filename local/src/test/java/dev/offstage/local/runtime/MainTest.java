@@ -3,6 +3,7 @@ package dev.offstage.local.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.offstage.testing.TestSecrets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -37,18 +38,18 @@ class MainTest {
 
     @Test
     void secretsAreRepeatableLogicalIdValuePairs() {
-        var options = Main.parse(new String[] {"--template", TEMPLATE, "--secret", "GitHubWebhookSecret=s3cr3t=with=equals",
+        var options = Main.parse(new String[] {"--template", TEMPLATE, "--secret", "GitHubWebhookSecret=" + TestSecrets.SECRET_OPTION_WITH_EQUALS,
                 "--secret", "DeployToken=", "--port", "0"});
 
-        assertThat(options.secrets()).isEqualTo(Map.of("GitHubWebhookSecret", "s3cr3t=with=equals", "DeployToken", ""));
+        assertThat(options.secrets()).isEqualTo(Map.of("GitHubWebhookSecret", TestSecrets.SECRET_OPTION_WITH_EQUALS, "DeployToken", ""));
         assertThat(Main.parse(new String[] {"--template", TEMPLATE}).secrets()).isEmpty();
     }
 
     @Test
     void malformedSecretIsRefusedWithoutItsValue() {
-        assertThatThrownBy(() -> Main.parse(new String[] {"--template", TEMPLATE, "--secret", "=hunter2"}))
+        assertThatThrownBy(() -> Main.parse(new String[] {"--template", TEMPLATE, "--secret", "=" + TestSecrets.MALFORMED_SECRET_OPTION}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("LogicalId=value")
-                .hasMessageNotContaining("hunter2");
+                .hasMessageNotContaining(TestSecrets.MALFORMED_SECRET_OPTION);
         assertThatThrownBy(() -> Main.parse(new String[] {"--template", TEMPLATE, "--secret", "A=1", "--secret", "A=2"}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("given twice");
     }

@@ -2,6 +2,7 @@ package dev.offstage.shared.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.offstage.testing.TestSecrets;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -24,8 +25,8 @@ class RedactionShapesTest {
     private static final String COMMIT = "3f786850e387550fdab836ed7e6dc881de23001b";
     private static final String ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
     private static final String TEMPORARY_KEY_ID = "ASIA" + "EXAMPLEEXAMPLE12";
-    private static final String SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-    private static final String SESSION_TOKEN = "IQoJb3JpZ2luX2VjEXAMPLE//////////wEaCXVzLWVhc3QtMSJGMEQCIEXAMPLE=";
+    private static final String SECRET_KEY = TestSecrets.AWS_EXAMPLE_SECRET_ACCESS_KEY;
+    private static final String SESSION_TOKEN = TestSecrets.AWS_EXAMPLE_SESSION_TOKEN;
     private static final String JWT = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
             + ".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ"
             + ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";

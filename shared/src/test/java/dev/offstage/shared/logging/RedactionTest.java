@@ -3,6 +3,7 @@ package dev.offstage.shared.logging;
 import dev.offstage.testing.TestContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.offstage.testing.TestSecrets;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -20,9 +21,11 @@ class RedactionTest {
         MDC.clear();
     }
 
-    /** A secret unique to the test: the registry is JVM-wide and never forgets. */
+    /** A secret unique to the test: the registry is JVM-wide and never forgets. Recorded for the log scan. */
     private static String newSecret() {
-        return "ghp_" + UUID.randomUUID().toString().replace("-", "");
+        var secret = "ghp_" + UUID.randomUUID().toString().replace("-", "");
+        TestSecrets.record("RedactionTest's generated token", secret);
+        return secret;
     }
 
     @ParameterizedTest
@@ -109,6 +112,7 @@ class RedactionTest {
     void secretContainingSpecialCharactersIsMaskedBeforeEscaping() {
         var unique = UUID.randomUUID().toString();
         var secret = "p\"a\\ss\nword-" + unique;
+        TestSecrets.record("RedactionTest's generated password", secret);
         Redaction.register(secret);
 
         log.logger().info("login with {}", secret);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.offstage.shared.config.Environment;
 import dev.offstage.shared.json.Json;
 import dev.offstage.shared.logging.Redaction;
+import dev.offstage.testing.TestSecrets;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -258,6 +259,7 @@ class MetricsTest {
     @Test
     void propertiesKeepTheirJsonTypesAndSecretsAreMasked() {
         var secret = "sk_" + UUID.randomUUID();
+        TestSecrets.record("MetricsTest's generated key", secret);
         Redaction.register(secret);
 
         metrics.put("A", 1, Unit.COUNT)

@@ -1,12 +1,16 @@
 package dev.offstage.ci.github;
 
+import dev.offstage.testing.TestSecrets;
 import java.nio.ByteBuffer;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
-/** A GitHub App key pair for tests, with its private key in the two PEM forms GitHub users hold. */
+/**
+ * A GitHub App key pair for tests, with its private key in the two PEM forms GitHub users hold.
+ * Both are recorded as test secrets when generated: no log of the test run may show them.
+ */
 final class AppKeys {
 
     final KeyPair pair;
@@ -19,7 +23,10 @@ final class AppKeys {
         try {
             var generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
-            return new AppKeys(generator.generateKeyPair());
+            var keys = new AppKeys(generator.generateKeyPair());
+            TestSecrets.record("generated GitHub App private key (PKCS#8 PEM)", keys.pkcs8Pem());
+            TestSecrets.record("generated GitHub App private key (PKCS#1 PEM)", keys.pkcs1Pem());
+            return keys;
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }

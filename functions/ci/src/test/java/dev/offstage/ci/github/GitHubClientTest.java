@@ -15,6 +15,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.offstage.ci.github.CommitStatus.State;
 import dev.offstage.testing.LogCapture;
 import dev.offstage.testing.TestClock;
+import dev.offstage.testing.TestSecrets;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -30,7 +31,7 @@ class GitHubClientTest {
     static WireMockExtension github = WireMockExtension.newInstance()
             .options(WireMockConfiguration.wireMockConfig().dynamicPort()).build();
 
-    private static final String TOKEN = "ghp_testTokenValue0123456789abcdefABCD";
+    private static final String TOKEN = TestSecrets.GITHUB_TOKEN;
     private static final String SHA = "0123456789abcdef0123456789abcdef01234567";
     private static final String STATUSES = "/repos/octo/hello-world/statuses/" + SHA;
     private static final GitHubRepository REPO = GitHubRepository.parse("octo/hello-world");

@@ -7,6 +7,7 @@ import dev.offstage.ci.github.GitHubCredentials.Anonymous;
 import dev.offstage.ci.github.GitHubCredentials.App;
 import dev.offstage.ci.github.GitHubCredentials.Token;
 import dev.offstage.shared.json.Json;
+import dev.offstage.testing.TestSecrets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class GitHubCredentialsTest {
 
-    private static final String SECRET = "ghp_s3cr3tT0kenValue0123456789abcdefXYZ";
+    private static final String SECRET = TestSecrets.GITHUB_CREDENTIALS_TOKEN;
     private static final AppKeys KEYS = AppKeys.generate();
 
     @Test

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.offstage.testing.TestClock;
+import dev.offstage.testing.TestSecrets;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,7 +30,7 @@ class TarballDownloadTest {
     static WireMockExtension github = WireMockExtension.newInstance()
             .options(WireMockConfiguration.wireMockConfig().dynamicPort()).build();
 
-    private static final String TOKEN = "ghp_testTokenValue0123456789abcdefABCD";
+    private static final String TOKEN = TestSecrets.GITHUB_TOKEN;
     private static final String SHA = "0123456789abcdef0123456789abcdef01234567";
     private static final String TARBALL = "/repos/octo/hello-world/tarball/" + SHA;
     private static final String CODELOAD = "/codeload/octo/hello-world/legacy.tar.gz/" + SHA;

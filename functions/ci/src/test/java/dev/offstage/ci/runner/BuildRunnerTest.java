@@ -34,6 +34,7 @@ import dev.offstage.shared.json.Json;
 import dev.offstage.testing.Emulators;
 import dev.offstage.testing.EmulatorsExtension;
 import dev.offstage.testing.TestContext;
+import dev.offstage.testing.TestSecrets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +80,7 @@ class BuildRunnerTest {
     BuildRunnerTest(Emulators emulators) {
         this.stack = new CiStack(emulators, Map.of("GitHubApiUrl", GITHUB.baseUrl()), Clock.systemUTC());
         stack.putSecret("GitHubCredentials", "{\"token\": \"ghp_test_token\"}");
-        stack.putSecret("BuildSecrets", "{\"DEPLOY_TOKEN\": \"deploy-secret-value\"}");
+        stack.putSecret("BuildSecrets", TestSecrets.BUILD_SECRETS);
         this.intake = stack.setup("GitHubWebhookFunction").webhookIntake();
         GITHUB.stubFor(post(urlPathMatching("/repos/octo-org/hello-offstage/statuses/[0-9a-f]{40}"))
                 .willReturn(aResponse().withStatus(201).withHeader("content-type", "application/json").withBody("{}")));
@@ -363,7 +364,7 @@ class BuildRunnerTest {
 
         assertThat(runner().run(id, context())).isEqualTo(BuildStatus.SUCCEEDED);
 
-        assertThat(log(build(id))).contains("build secrets: absent").doesNotContain("deploy-secret-value");
+        assertThat(log(build(id))).contains("build secrets: absent").doesNotContain(TestSecrets.DEPLOY_TOKEN);
         assertThat(states(PR_SHA)).containsExactly("pending", "success");
     }
 

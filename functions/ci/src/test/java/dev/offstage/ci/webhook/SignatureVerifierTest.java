@@ -3,13 +3,14 @@ package dev.offstage.ci.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.offstage.testing.TestSecrets;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class SignatureVerifierTest {
 
     // GitHub's documented test vector ("Validating webhook deliveries").
-    private static final String GITHUB_SECRET = "It's a Secret to Everybody";
+    private static final String GITHUB_SECRET = TestSecrets.GITHUB_EXAMPLE_WEBHOOK_SECRET;
     private static final byte[] GITHUB_PAYLOAD = "Hello, World!".getBytes(StandardCharsets.UTF_8);
     private static final String GITHUB_SIGNATURE = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
 
