@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -53,6 +54,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * when this JVM dies, however it dies.
  */
 public final class LambdaService implements Invoker, AutoCloseable {
+
+    /** How many functions {@link #initializeAll()} initialises at once: one per CPU, at least two. */
+    static final int STARTUP_INITS = Math.max(2, Runtime.getRuntime().availableProcessors());
+
 
     private static final String DEFAULT_REGION = "us-east-1";
 
@@ -151,7 +156,8 @@ public final class LambdaService implements Invoker, AutoCloseable {
     /**
      * {@link #validate() Validates} every function, then starts one execution environment per
      * function and waits for its init (handler class loaded, static initialisers run), so template
-     * and code mistakes surface at startup. The environments stay warm for the first invocations.
+     * and code mistakes surface at startup. Inits run {@link #STARTUP_INITS} at a time (one per CPU),
+     * each against its own init limit from its own start. The environments stay warm for the first invocations.
      *
      * @throws FunctionSetupException listing every problem and every failed init, each naming its
      *     function; nothing is left running for the functions that failed
@@ -160,11 +166,22 @@ public final class LambdaService implements Invoker, AutoCloseable {
         validate();
         var functions = functionsInOrder();
         var problems = new ArrayList<Problem>();
+        // In Lambda every environment has CPUs of its own; here they share the machine's. Starting
+        // all of them at once let a dozen JVMs (SnapStart ones with C2 and their primes) run past
+        // their init limit on 2 cores; a few at a time, each init gets a CPU and keeps its limit.
+        var initSlots = new Semaphore(STARTUP_INITS);
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             var results = new LinkedHashMap<String, Future<Optional<String>>>();
             for (var function : functions) {
                 var pool = pool(function);
-                results.put(function.logicalId(), executor.submit(pool::warmUp));
+                results.put(function.logicalId(), executor.submit(() -> {
+                    initSlots.acquire();
+                    try {
+                        return pool.warmUp();
+                    } finally {
+                        initSlots.release();
+                    }
+                }));
             }
             for (var result : results.entrySet()) {
                 try {
