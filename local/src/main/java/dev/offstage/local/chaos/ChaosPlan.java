@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  *   <li>{@code duplicate}: the share of SQS messages delivered a second time (same message id, in a
  *       concurrent invocation of their own) and of asynchronous events accepted twice;</li>
  *   <li>{@code reorder}: the share of SQS batches shuffled and of asynchronous events delayed 0–2 s; half
- *       of it is the share of SQS messages held back (made visible again after 1–5 s);</li>
+ *       of it is the share of SQS messages held back on their first receive (made visible again after
+ *       1–5 s: it costs them one receive, never more);</li>
  *   <li>{@code kill}: the share of invocations whose environment is killed at a random moment of the
  *       function's typical duration;</li>
  *   <li>{@code overrun}: the share of invocations whose deadline is cut to a random moment of the

@@ -139,7 +139,7 @@ public final class SqsPoller implements AutoCloseable {
 
     /**
      * As {@link #start(Application, Invoker, SqsClient, Options)}, with {@code chaos} on deliveries:
-     * messages held back (visible again after 1–5 s), batches shuffled, messages delivered a second
+     * messages held back on their first receive (visible again after 1–5 s), batches shuffled, messages delivered a second
      * time in a concurrent invocation whose outcome deletes nothing (one the function throttles is
      * delivered again once the batch is done), and, with {@code redeliver}, the messages a batch did
      * not delete made visible again after that delay rather than the visibility timeout.
@@ -426,7 +426,9 @@ public final class SqsPoller implements AutoCloseable {
         private List<Message> withChaos(List<Message> received) {
             var batch = new ArrayList<Message>();
             for (var message : received) {
-                if (chaos.holdBack(function.logicalId()) && changeVisibility(List.of(message),
+                // Only on a first receive: a hold-back spends a receive, and must not dead-letter a message alone.
+                var firstReceive = "1".equals(message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT));
+                if (firstReceive && chaos.holdBack(function.logicalId()) && changeVisibility(List.of(message),
                         chaos.between(Duration.ofSeconds(1), Duration.ofSeconds(5)))) {
                     chaos.record(ChaosKind.HOLD_BACK, function.logicalId(), "held back message " + message.messageId()
                             + " of " + queue.name());
