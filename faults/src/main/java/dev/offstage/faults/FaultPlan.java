@@ -2,9 +2,9 @@ package dev.offstage.faults;
 
 import dev.offstage.shared.config.ConfigurationException;
 import dev.offstage.shared.config.Environment;
+import dev.offstage.shared.config.SettingsString;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -39,7 +39,6 @@ public record FaultPlan(long seed, double throttle, double serverError, double f
     public static final String VARIABLE = "OFFSTAGE_FAULTS";
 
     private static final Duration MAX_LATENCY = Duration.ofMinutes(1);
-    private static final Pattern RATE = Pattern.compile("\\d*\\.?\\d+");
     private static final Pattern LATENCY = Pattern.compile("(\\d{1,6})(?:-(\\d{1,6}))?ms");
     private static final Set<String> KEYS = Set.of("seed", "throttle", "error5xx", "failAfterWrite", "latency", "services");
 
@@ -62,53 +61,27 @@ public record FaultPlan(long seed, double throttle, double serverError, double f
      * @throws ConfigurationException naming the variable and the offending setting
      */
     public static FaultPlan parse(String settings) {
-        Long seed = null;
-        double throttle = 0;
-        double serverError = 0;
-        double failAfterWrite = 0;
-        Duration latencyMin = Duration.ZERO;
-        Duration latencyMax = Duration.ZERO;
-        Set<AwsService> services = EnumSet.allOf(AwsService.class);
-        var seen = new HashSet<String>();
-        for (var entry : settings.split(";")) {
-            if (entry.isBlank()) {
-                continue;
+        var given = SettingsString.parse(settings, KEYS, problem -> invalid(settings, problem));
+        var seed = given.seed();
+        var throttle = given.rate("throttle");
+        var serverError = given.rate("error5xx");
+        var failAfterWrite = given.rate("failAfterWrite");
+        var latencyMin = Duration.ZERO;
+        var latencyMax = Duration.ZERO;
+        if (given.has("latency")) {
+            var value = given.values().get("latency");
+            var matcher = LATENCY.matcher(value);
+            if (!matcher.matches()) {
+                throw invalid(settings, "latency must be MIN-MAXms or Nms, e.g. 0-200ms, was '" + value + "'");
             }
-            var equals = entry.indexOf('=');
-            if (equals < 0) {
-                throw invalid(settings, "'" + entry.strip() + "' is not key=value");
-            }
-            var key = entry.substring(0, equals).strip();
-            var value = entry.substring(equals + 1).strip();
-            if (!KEYS.contains(key)) {
-                throw invalid(settings, "unknown setting '" + key + "' (known: seed, throttle, error5xx, failAfterWrite, latency, services)");
-            }
-            if (!seen.add(key)) {
-                throw invalid(settings, "'" + key + "' is set twice");
-            }
-            switch (key) {
-                case "seed" -> seed = parseSeed(settings, value);
-                case "throttle" -> throttle = parseRate(settings, key, value);
-                case "error5xx" -> serverError = parseRate(settings, key, value);
-                case "failAfterWrite" -> failAfterWrite = parseRate(settings, key, value);
-                case "latency" -> {
-                    var matcher = LATENCY.matcher(value);
-                    if (!matcher.matches()) {
-                        throw invalid(settings, "latency must be MIN-MAXms or Nms, e.g. 0-200ms, was '" + value + "'");
-                    }
-                    latencyMin = Duration.ofMillis(Long.parseLong(matcher.group(1)));
-                    latencyMax = matcher.group(2) == null ? latencyMin : Duration.ofMillis(Long.parseLong(matcher.group(2)));
-                    if (latencyMax.compareTo(latencyMin) < 0 || latencyMax.compareTo(MAX_LATENCY) > 0) {
-                        throw invalid(settings, "latency needs MIN <= MAX <= 60000ms, was '" + value + "'");
-                    }
-                }
-                case "services" -> services = parseServices(settings, value);
-                default -> throw new IllegalStateException(key);
+            latencyMin = Duration.ofMillis(Long.parseLong(matcher.group(1)));
+            latencyMax = matcher.group(2) == null ? latencyMin : Duration.ofMillis(Long.parseLong(matcher.group(2)));
+            if (latencyMax.compareTo(latencyMin) < 0 || latencyMax.compareTo(MAX_LATENCY) > 0) {
+                throw invalid(settings, "latency needs MIN <= MAX <= 60000ms, was '" + value + "'");
             }
         }
-        if (seed == null) {
-            throw invalid(settings, "'seed' is required, so that a run can be repeated");
-        }
+        Set<AwsService> services = given.has("services")
+                ? parseServices(settings, given.values().get("services")) : EnumSet.allOf(AwsService.class);
         if (throttle + serverError > 1) {
             throw invalid(settings, "throttle + error5xx must be at most 1, was " + (throttle + serverError));
         }
@@ -134,22 +107,6 @@ public record FaultPlan(long seed, double throttle, double serverError, double f
 
     boolean addsLatency() {
         return !latencyMax.isZero();
-    }
-
-    private static long parseSeed(String settings, String value) {
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw invalid(settings, "seed must be an integer, was '" + value + "'");
-        }
-    }
-
-    private static double parseRate(String settings, String key, String value) {
-        var rate = RATE.matcher(value).matches() ? Double.parseDouble(value) : -1;
-        if (rate < 0 || rate > 1) {
-            throw invalid(settings, key + " must be a rate from 0 to 1 such as 0.05, was '" + value + "'");
-        }
-        return rate;
     }
 
     private static Set<AwsService> parseServices(String settings, String value) {
