@@ -75,7 +75,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  *
  * <p>GitHub's side: a delivery answered with anything but 2xx (a killed or timed-out webhook, 409
  * while another copy of it is being handled, 500 from an exhausted retry) is redelivered after a
- * second, as a user or a script redelivers failed deliveries. Those redeliveries are counted.
+ * second, then backing off, as a script redelivering failed deliveries does. Those redeliveries
+ * are counted, by the answer that made them necessary (429: the runtime throttled the webhook,
+ * whose three environments a burst of fifty outnumbers).
  *
  * <p>Time compression: chaos brings a failed message back after 2 s instead of the queue's
  * visibility timeout, while a killed run holds its build until its invocation's deadline
@@ -92,6 +94,8 @@ class CiChaosTest {
     private static final long DEFAULT_SEED = 20261109L;
     /** Bounds every wait, so that a run that does not converge fails instead of hanging; no timing is asserted. */
     private static final Duration WAIT = Duration.ofMinutes(8);
+    /** The longest wait before redelivering a failed delivery (the first is 1 s, then twice as long each time). */
+    private static final Duration MAX_BACK_OFF = Duration.ofSeconds(8);
     private static final List<String> REPOSITORIES = List.of("octo-org/api", "octo-org/web", "octo-org/tools");
     private static final Set<String> FINAL = Set.of("SUCCEEDED", "FAILED", "TIMED_OUT", "ERROR", "SUPERSEDED");
     private static final Map<String, String> FINAL_STATE = Map.of("SUCCEEDED", "success", "FAILED", "failure",
@@ -327,10 +331,14 @@ class CiChaosTest {
         }
     }
 
-    /** Delivers the push, and redelivers it a second later while GitHub sees a failed delivery. */
+    /**
+     * Delivers the push, and redelivers it while GitHub sees a failed delivery: after 1 s, then
+     * twice as long each time up to {@link #MAX_BACK_OFF}, as a redelivery script backs off.
+     */
     private void deliverUntilAccepted(Push push) {
         var event = CiDeliveries.push(push.deliveryId(), push.repository(), push.branch(), push.sha(), push.pushedAt());
         var deadline = Instant.now().plus(WAIT);
+        var backOff = Duration.ofSeconds(1);
         while (Instant.now().isBefore(deadline)) {
             sends.incrementAndGet();
             try {
@@ -352,7 +360,8 @@ class CiChaosTest {
             }
             failedDeliveries.incrementAndGet();
             try {
-                Thread.sleep(1000);
+                Thread.sleep(backOff);
+                backOff = backOff.multipliedBy(2).compareTo(MAX_BACK_OFF) > 0 ? MAX_BACK_OFF : backOff.multipliedBy(2);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
