@@ -35,11 +35,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
@@ -281,24 +279,11 @@ class CiPipelineEndToEndTest {
     }
 
     private static HttpResponse<String> push(String deliveryId, String branch, String sha) throws Exception {
-        Consumer<ObjectNode> change = payload -> {
-            payload.put("ref", "refs/heads/" + branch).put("after", sha);
-            ((ObjectNode) payload.get("head_commit")).put("id", sha);
-        };
-        return send(Webhooks.delivery(Webhooks.PUSH, deliveryId, change));
+        return send(CiDeliveries.push(deliveryId, branch, sha));
     }
 
-    /** Sends a webhook event's request (its headers and the bytes of its body) to the local HTTP API, as GitHub would. */
     private static HttpResponse<String> send(com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent event) throws Exception {
-        var body = Base64.getDecoder().decode(event.getBody());
-        var request = HttpRequest.newBuilder(api("/github/webhook")).POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        for (var header : event.getHeaders().entrySet()) {
-            if (header.getKey().startsWith("x-github-") || header.getKey().startsWith("x-hub-") || header.getKey().equals("content-type")
-                    || header.getKey().equals("user-agent")) {
-                request.header(header.getKey(), header.getValue());
-            }
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(CiDeliveries.request(runtime.endpoints().httpApi(), event), HttpResponse.BodyHandlers.ofString());
     }
 
     private static URI api(String path) {

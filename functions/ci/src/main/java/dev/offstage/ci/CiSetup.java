@@ -73,8 +73,24 @@ public final class CiSetup {
         }
         var rules = new WebhookEvents.Rules(config.buildTags(), config.buildForks(), config.allowedRepositories());
         return new WebhookIntake(() -> secrets().get(secretId), new WebhookEvents(rules), buildStore(),
-                new BuildQueue(aws.sqs(), config.buildsQueueUrl()), idempotency(), config.webhookMaxBytes(),
+                new BuildQueue(aws.sqs(), config.buildsQueueUrl()), webhookIdempotency(), config.webhookMaxBytes(),
                 config.pagesUrl(), clock);
+    }
+
+    /**
+     * How long a delivery being handled holds its id against a redelivery: no longer than the
+     * HTTP API waits for the function ({@value #WEBHOOK_HOLD_SECONDS} s, also its Timeout). A
+     * webhook invocation that died mid-delivery (killed, out of memory) leaves its claim behind;
+     * with the toolkit's default (15 minutes, for calls that know no deadline) every redelivery
+     * meanwhile would be answered 409 and the build, maybe never queued, would wait that long.
+     */
+    static final int WEBHOOK_HOLD_SECONDS = 30;
+
+    Idempotency webhookIdempotency() {
+        var idempotency = IdempotencyConfig.from(environment);
+        var hold = Duration.ofSeconds(WEBHOOK_HOLD_SECONDS);
+        return new Idempotency(aws.dynamoDb(), idempotency.inProgressTimeout().compareTo(hold) > 0
+                ? idempotency.withInProgressTimeout(hold) : idempotency, clock);
     }
 
     /** The build runner; reads the GitHub credentials (and build secrets, if configured) now. */

@@ -51,4 +51,21 @@ class CiSetupTest {
 
         assertThat(response.getStatusCode()).isEqualTo(202);
     }
+
+    @Test
+    void aWebhookThatDiedMidDeliveryHoldsItsDeliveryIdOnlyAsLongAsTheHttpApiWaits() {
+        var setup = webhookSetup(EmulatorsExtension.uniqueName("webhook-secret"), CiSetup.SNAPSHOT_INIT);
+        var table = stack.resources.table("IdempotencyTable").name();
+        var claimed = stack.clock.instant();
+
+        // While the delivery is handled, its claim is what a killed invocation would leave behind.
+        var hold = setup.webhookIdempotency().run("github-delivery:d-held", String.class, () -> {
+            var item = stack.aws.dynamoDb().scan(scan -> scan.tableName(table)).items().stream()
+                    .filter(record -> record.get("id").s().endsWith("github-delivery:d-held")).findFirst().orElseThrow();
+            return item.get("in_progress_expiration").n();
+        });
+
+        assertThat(java.time.Instant.ofEpochMilli(Long.parseLong(hold)))
+                .isBetween(claimed.plusSeconds(CiSetup.WEBHOOK_HOLD_SECONDS - 5), claimed.plusSeconds(CiSetup.WEBHOOK_HOLD_SECONDS + 5));
+    }
 }

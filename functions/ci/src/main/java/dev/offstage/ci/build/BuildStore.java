@@ -68,7 +68,7 @@ public final class BuildStore {
      * older push never supersedes a newer one.
      */
     public void markHead(Build build) {
-        var time = n(build.request().eventTime() == null ? build.createdAt().toEpochMilli() : build.request().eventTime().toEpochMilli());
+        var time = n(eventTimeMillis(build));
         try {
             dynamoDb.putItem(put -> put.tableName(table)
                     .item(Map.of("id", s(HEAD_PREFIX + build.request().supersedeKey()),
@@ -88,6 +88,27 @@ public final class BuildStore {
         var item = dynamoDb.getItem(get -> get.tableName(table).consistentRead(true)
                 .key(Map.of("id", s(HEAD_PREFIX + supersedeKey)))).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item.get("buildId").s());
+    }
+
+    /**
+     * The build that supersedes {@code build}: its branch's or pull request's head, when that is
+     * another build at least as new ({@link #markHead}'s comparison). An older head means this
+     * build's own head write was lost (its webhook died after queueing it): it is the newest
+     * and runs — never superseded by a build older than itself.
+     */
+    public Optional<String> supersedingBuild(Build build) {
+        var item = dynamoDb.getItem(get -> get.tableName(table).consistentRead(true)
+                .key(Map.of("id", s(HEAD_PREFIX + build.request().supersedeKey())))).item();
+        if (item == null || item.isEmpty() || item.get("buildId").s().equals(build.id())
+                || Long.parseLong(item.get("created").n()) < eventTimeMillis(build)) {
+            return Optional.empty();
+        }
+        return Optional.of(item.get("buildId").s());
+    }
+
+    /** When the build's push or pull request happened (when it was queued, if GitHub did not say). */
+    private static long eventTimeMillis(Build build) {
+        return build.request().eventTime() == null ? build.createdAt().toEpochMilli() : build.request().eventTime().toEpochMilli();
     }
 
     /** The build, read consistently. */
@@ -140,9 +161,11 @@ public final class BuildStore {
     }
 
     /**
-     * Marks a still-QUEUED build SUPERSEDED by a newer one.
+     * Marks a still-QUEUED build SUPERSEDED by a newer one. Idempotent: a build already superseded
+     * by {@code newerBuildId} answers true too — the SDK retries a write whose answer was lost
+     * although it landed, and the retry then finds its own write.
      *
-     * @return whether it was still queued (and is now superseded)
+     * @return whether it is now superseded by {@code newerBuildId} (false: it had moved on)
      */
     public boolean supersede(String id, String newerBuildId, Instant now) {
         try {
@@ -153,12 +176,17 @@ public final class BuildStore {
                     .expressionAttributeValues(Map.of(
                             ":superseded", s(BuildStatus.SUPERSEDED.name()),
                             ":queued", s(BuildStatus.QUEUED.name()),
-                            ":reason", s("Superseded by build " + newerBuildId),
+                            ":reason", s(supersededReason(newerBuildId)),
                             ":now", n(now.toEpochMilli()))));
             return true;
         } catch (ConditionalCheckFailedException e) {
-            return false;
+            return find(id).filter(build -> build.status() == BuildStatus.SUPERSEDED
+                    && supersededReason(newerBuildId).equals(build.reason())).isPresent();
         }
+    }
+
+    private static String supersededReason(String newerBuildId) {
+        return "Superseded by build " + newerBuildId;
     }
 
     /**

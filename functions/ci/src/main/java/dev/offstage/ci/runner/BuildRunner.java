@@ -131,9 +131,9 @@ public final class BuildRunner {
             return build.status();
         }
         if (build.status() == BuildStatus.QUEUED) {
-            var head = store.head(build.request().supersedeKey());
-            if (head.isPresent() && !head.get().equals(buildId) && store.supersede(buildId, head.get(), clock.instant())) {
-                LOG.info("Build {} superseded by build {}", buildId, head.get());
+            var newer = store.supersedingBuild(build);
+            if (newer.isPresent() && store.supersede(buildId, newer.get(), clock.instant())) {
+                LOG.info("Build {} superseded by build {}", buildId, newer.get());
                 report(build, finalStatus(store.find(buildId).orElseThrow()));
                 return BuildStatus.SUPERSEDED;
             }

@@ -48,6 +48,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -383,6 +384,28 @@ class BuildRunnerTest {
         assertThat(states(PUSH_SHA)).containsExactly("error");
         GITHUB.verify(postRequestedFor(urlEqualTo("/repos/" + REPOSITORY + "/statuses/" + PUSH_SHA))
                 .withRequestBody(matchingJsonPath("$.description", equalTo("Superseded by a newer build; not run"))));
+        assertThat(states(newerSha)).containsExactly("pending", "success");
+    }
+
+    @Test
+    void newestPushWhoseHeadWriteWasLostRunsInsteadOfBeingSupersededByAnOlderBuild() {
+        var newerSha = "a".repeat(40);
+        serveTarball(PUSH_SHA, Tarballs.hello(PUSH_SHA, Map.of()));
+        serveTarball(newerSha, Tarballs.hello(newerSha, Map.of()));
+        var older = queuePush("d-older");
+        assertThat(runner().run(older, context())).isEqualTo(BuildStatus.SUCCEEDED);
+        var newer = queue(Webhooks.PUSH, "d-newer", payload -> {
+            payload.put("after", newerSha);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) payload.get("repository")).put("pushed_at", 1795754300);
+        });
+        // The newer push's webhook queued it, then died before recording it as its branch's head.
+        var request = build(older).request();
+        stack.aws.dynamoDb().putItem(put -> put.tableName(stack.resources.table("BuildsTable").name()).item(Map.of(
+                "id", AttributeValue.fromS("head#" + request.supersedeKey()),
+                "buildId", AttributeValue.fromS(older),
+                "created", AttributeValue.fromN(Long.toString(request.eventTime().toEpochMilli())))));
+
+        assertThat(runner().run(newer, context())).isEqualTo(BuildStatus.SUCCEEDED);
         assertThat(states(newerSha)).containsExactly("pending", "success");
     }
 
