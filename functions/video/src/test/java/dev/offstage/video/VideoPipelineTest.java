@@ -149,22 +149,28 @@ class VideoPipelineTest {
         var lines = new java.io.ByteArrayOutputStream();
         var original = System.out;
         System.setOut(new java.io.PrintStream(lines, true, java.nio.charset.StandardCharsets.UTF_8));
-        String ready;
-        String failed;
+        String readyId;
+        String failedId;
         try {
-            ready = videoId(transcode("uploads/counted.mp4", TestVideos.veryShort()));
-            failed = videoId(transcode("uploads/counted-notes.mp4", TestVideos.text()));
+            readyId = videoId(transcode("uploads/counted.mp4", TestVideos.veryShort()));
+            failedId = videoId(transcode("uploads/counted-notes.mp4", TestVideos.text()));
         } finally {
             System.setOut(original);
         }
+        var ready = readyId;
+        var failed = failedId;
 
         var emf = lines.toString(java.nio.charset.StandardCharsets.UTF_8).lines().filter(line -> line.contains("\"_aws\"")).map(Json::tree).toList();
         assertThat(emf).anySatisfy(line -> {
             assertThat(line.path("Service").asText()).isEqualTo(VideoSetup.METRICS_SERVICE);
             assertThat(line.path("VideosReady").asDouble()).isEqualTo(1.0);
             assertThat(line.path("VideoProcessingSeconds").asDouble()).isGreaterThanOrEqualTo(0.0);
+            assertThat(line.path("video_id").asText()).as("the count names its video").isEqualTo(ready);
         });
-        assertThat(emf).anySatisfy(line -> assertThat(line.path("VideosFailed").asDouble()).isEqualTo(1.0));
+        assertThat(emf).anySatisfy(line -> {
+            assertThat(line.path("VideosFailed").asDouble()).isEqualTo(1.0);
+            assertThat(line.path("video_id").asText()).isEqualTo(failed);
+        });
         assertThat(record(ready).status()).isEqualTo(VideoStatus.READY);
         assertThat(record(failed).status()).isEqualTo(VideoStatus.FAILED);
     }
