@@ -509,6 +509,25 @@ class VideoPipelineTest {
     }
 
     @Test
+    void assemblyWhoseLeaseIsTakenOnEveryReceiveEndsTheVideoFailedOnTheLast() {
+        var videoId = segmentsDone("uploads/assembler-never-back.mp4");
+        assertThat(stack.videoStore(Clock.systemUTC()).claimAssembly(videoId, "dead-assembler", java.time.Duration.ofMinutes(15))).isTrue();
+        var receives = Integer.parseInt(stack.environment(VideoStack.ASSEMBLER).require(VideoConfig.MAX_RECEIVES));
+
+        for (var receive = 1; receive <= receives; receive++) {
+            assertThat(record(videoId).status()).as("receive " + receive).isEqualTo(VideoStatus.PROCESSING);
+            assertThat(assemble().getRecords()).hasSize(1);
+        }
+
+        var video = record(videoId);
+        assertThat(video.status()).isEqualTo(VideoStatus.FAILED);
+        assertThat(video.reason()).hasValueSatisfying(reason -> assertThat(reason)
+                .startsWith("assembly failed " + receives + " times: ").contains("being assembled by another invocation"));
+        assertThat(stack.videoFiles().list(VideoFiles.workPrefix(videoId))).isEmpty();
+        assertThat(notices(videoId)).singleElement().extracting(VideoNotice::type).isEqualTo("video.failed");
+    }
+
+    @Test
     void segmentRedeliveredAfterItsVideoEndedHasItsWorkFilesRemoved() {
         var videoId = videoId(transcode("uploads/ended-meanwhile.mp4", TestVideos.markers()));
         var segments = stack.drain(VideoStack.SEGMENTS_QUEUE);

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * after writing for a video that ended meanwhile) makes sure its notice went out and its
  * {@code work/} prefix is gone. A message for a video another invocation holds the lease of
  * fails, to be retried: should that invocation have died, its lease runs out before the queue's
- * visibility timeout (six times the function's timeout) brings the message back.
+ * visibility timeout (six times the function's timeout) brings the message back. The last receive
+ * that still finds the lease taken ends the video FAILED, as every other last receive does.
  */
 public final class Assembler {
 
@@ -84,11 +85,21 @@ public final class Assembler {
                     + record.segmentCount() + " segments done: not ready to assemble");
         }
         var remaining = Duration.ofMillis(context.getRemainingTimeInMillis());
+        var receives = Batch.receiveCountOf(sqs).orElse(1);
         if (!store.claimAssembly(videoId, context.getAwsRequestId(), remaining)) {
             // Not done yet: consuming this message would leave the video to an invocation that may have died.
-            throw new IllegalStateException("Video " + videoId + " is being assembled by another invocation; retried later");
+            var busy = new IllegalStateException("Video " + videoId + " is being assembled by another invocation; retried later");
+            if (receives >= config.maxReceives()) {
+                // Every receive found the lease taken: its holder died long ago, or is about to lose the race to end the video.
+                completion.failedOnLastAttempt(videoId, "assembly failed " + receives + " times: " + VideoTranscoder.describe(busy), busy);
+                try {
+                    files.deletePrefix(VideoFiles.workPrefix(videoId));
+                } catch (RuntimeException cleanup) {
+                    busy.addSuppressed(cleanup);
+                }
+            }
+            throw busy;
         }
-        var receives = Batch.receiveCountOf(sqs).orElse(1);
         var deadline = clock.instant().plus(remaining).minus(config.safetyMargin());
         try (var work = WorkDirectory.fresh(workRoot)) {
             // The audio was encoded once when the video was split, from the upload the event named.
