@@ -64,6 +64,8 @@ class VideoChaosTest {
     /** The end state must hold this long, with no function writing a line, before it is read. */
     private static final Duration QUIET = Duration.ofSeconds(5);
     private static final Duration PROGRESS = Duration.ofSeconds(30);
+    /** Idle (no event, no message, no output) this long with an upload not ended: nothing is left that could end it. */
+    private static final Duration STUCK = Duration.ofSeconds(30);
     private static final double FRAME = 1.0 / 25;
     /** What a good video's FAILED reason says when retries, not its content, ended it. */
     private static final List<String> RETRIES_SPENT = List.of("attempts", "times", "every delivery failed", "got too old");
@@ -144,7 +146,7 @@ class VideoChaosTest {
                     + outcome.failedLeftovers.size() + " outputs of FAILED videos left under videos/");
             outcome.print();
 
-            assertThat(convergedAt).as("the pipeline came to rest within " + GIVE_UP).isPresent();
+            assertThat(convergedAt).as("every upload ended and the pipeline came to rest (within " + GIVE_UP + ")").isPresent();
             assertThat(outcome.lost).as("uploads that did not end READY or FAILED with a notice").isEmpty();
             assertThat(outcome.duplicates).as("effects applied more than once").isEmpty();
             assertThat(outcome.orphans).as("objects of the outputs bucket no READY video names").isEmpty();
@@ -190,11 +192,12 @@ class VideoChaosTest {
     /**
      * Waits until every write is a final, notified video, no asynchronous event waits, the work
      * queues are empty and nothing has printed a line for {@link #QUIET} (a duplicate invocation
-     * may still be writing after its message is gone). Returns when that state was first reached,
-     * or empty when it was not reached within {@link #GIVE_UP}.
+     * may still be writing after its message is gone). Returns when that state was first reached;
+     * empty when the pipeline came to rest with an upload not ended (nothing left that could end
+     * it) or did not come to rest within {@link #GIVE_UP}.
      */
     private static Optional<Instant> awaitEndState(VideoPipelineClient pipeline, LocalRuntime runtime,
-                                                               CapturedOutput output, int writes) throws InterruptedException {
+                                                   CapturedOutput output, int writes) throws InterruptedException {
         var deadline = Instant.now().plus(GIVE_UP);
         Instant reached = null;
         Instant quietSince = Instant.now();
@@ -211,21 +214,49 @@ class VideoChaosTest {
                 lines = now;
                 quietSince = Instant.now();
             }
-            if (atRest(pipeline, runtime, writes)) {
+            var quiet = Duration.between(quietSince, Instant.now());
+            var idle = runtime.pendingAsyncEvents() == 0 && workQueuesEmpty(pipeline);
+            if (idle && allEnded(pipeline, writes)) {
                 if (reached == null) {
                     reached = Instant.now();
                 }
-                if (Duration.between(quietSince, Instant.now()).compareTo(QUIET) >= 0
-                        && Duration.between(reached, Instant.now()).compareTo(QUIET) >= 0) {
+                if (quiet.compareTo(QUIET) >= 0 && Duration.between(reached, Instant.now()).compareTo(QUIET) >= 0) {
                     pipeline.receiveNotices();
                     return Optional.of(reached);
                 }
             } else {
                 reached = null;
+                if (idle && quiet.compareTo(STUCK) >= 0) {
+                    System.out.println("Video chaos, at rest with uploads not ended: " + state(pipeline, runtime));
+                    return Optional.empty();
+                }
             }
         }
         System.out.println("Video chaos, not at rest within " + GIVE_UP + ": " + state(pipeline, runtime));
         return Optional.empty();
+    }
+
+    /** Every write is a video that ended, was marked notified, and whose notice this client received. */
+    private static boolean allEnded(VideoPipelineClient pipeline, int writes) {
+        var records = pipeline.allRecords();
+        if (records.size() < writes || records.stream().anyMatch(record -> record.status() == VideoStatus.PROCESSING || !record.notified())) {
+            return false;
+        }
+        return records.stream().allMatch(record -> pipeline.noticesFor(record.upload().key()).stream()
+                .anyMatch(notice -> notice.videoId().equals(record.id())));
+    }
+
+    private static boolean workQueuesEmpty(VideoPipelineClient pipeline) {
+        for (var queue : WORK_QUEUES) {
+            var attributes = pipeline.aws().sqs().getQueueAttributes(get -> get.queueUrl(pipeline.queue(queue))
+                    .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
+            if (attributes.values().stream().anyMatch(count -> !count.equals("0"))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Where each video and each of the pipeline's queues stand, for a run that does not come to rest. */
@@ -242,31 +273,6 @@ class VideoChaosTest {
                             QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes().values());
         }
         return text.toString();
-    }
-
-    private static boolean atRest(VideoPipelineClient pipeline, LocalRuntime runtime, int writes) {
-        if (runtime.pendingAsyncEvents() > 0) {
-            return false;
-        }
-        var records = pipeline.allRecords();
-        if (records.size() < writes || records.stream().anyMatch(record -> record.status() == VideoStatus.PROCESSING || !record.notified())) {
-            return false;
-        }
-        for (var record : records) {
-            if (pipeline.noticesFor(record.upload().key()).stream().noneMatch(notice -> notice.videoId().equals(record.id()))) {
-                return false;
-            }
-        }
-        for (var queue : WORK_QUEUES) {
-            var attributes = pipeline.aws().sqs().getQueueAttributes(get -> get.queueUrl(pipeline.queue(queue))
-                    .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
-            if (attributes.values().stream().anyMatch(count -> !count.equals("0"))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** What the end state shows, each finding named for the report and the assertions. */
