@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,6 +70,8 @@ class VideoChaosTest {
     private static final double FRAME = 1.0 / 25;
     /** What a good video's FAILED reason says when retries, not its content, ended it. */
     private static final List<String> RETRIES_SPENT = List.of("attempts", "times", "every delivery failed", "got too old");
+    /** What a video's FAILED reason says when a later write of its key replaced the object before it was read. */
+    private static final String REPLACED = "the upload was replaced before it was processed";
 
     /** One write to the uploads bucket and what it must become. */
     private record Upload(String key, Supplier<Path> file, boolean multipart, boolean video) {
@@ -143,6 +146,7 @@ class VideoChaosTest {
                     + " of them repeats of a video's notice (same status: notices are at least once), "
                     + outcome.missingCounts + " ended videos without a VideosReady/VideosFailed count (EMF lines are at most once), "
                     + outcome.goodButFailed.size() + " good videos FAILED after spending their retries, "
+                    + outcome.overwritten.size() + " FAILED because a later write of their key replaced the object first, "
                     + outcome.failedLeftovers.size() + " outputs of FAILED videos left under videos/");
             outcome.print();
 
@@ -283,6 +287,8 @@ class VideoChaosTest {
         final List<String> incomplete = new ArrayList<>();
         final List<String> wrongOutcome = new ArrayList<>();
         final List<String> goodButFailed = new ArrayList<>();
+        /** Videos of an earlier write of a key that FAILED because a later write replaced the object first. */
+        final List<String> overwritten = new ArrayList<>();
         /** A poster or rendition written under videos/ before the video FAILED: not a segment, and named by no READY video. */
         final List<String> failedLeftovers = new ArrayList<>();
         long repeatedNotices;
@@ -292,7 +298,7 @@ class VideoChaosTest {
             var text = new StringBuilder("Video chaos findings:\n");
             Map.of("lost", lost, "duplicates applied", duplicates, "orphans", orphans, "incomplete outputs", incomplete,
                             "wrong outcome", wrongOutcome, "good videos FAILED by spent retries", goodButFailed,
-                            "outputs of FAILED videos", failedLeftovers)
+                            "outputs of FAILED videos", failedLeftovers, "FAILED, replaced by a later write", overwritten)
                     .forEach((name, items) -> items.forEach(item -> text.append("  ").append(name).append(": ").append(item).append('\n')));
             System.out.print(text);
         }
@@ -314,9 +320,11 @@ class VideoChaosTest {
             // Writes of one key are the same kind of file here, so any of them describes every video of the key.
             var upload = writes.getFirst();
             var notices = pipeline.noticesFor(key);
+            // S3's sequencer orders the writes of a key: all but the newest may find the object replaced.
+            var newest = videos.stream().map(video -> video.upload().sequencer()).max(Comparator.naturalOrder()).orElse("");
             for (var video : videos) {
                 checkVideo(outcome, upload, video, notices.stream().filter(n -> n.videoId().equals(video.id())).toList(),
-                        transitions.getOrDefault(video.id(), List.of()), pipeline);
+                        transitions.getOrDefault(video.id(), List.of()), !video.upload().sequencer().equals(newest), pipeline);
             }
         }
         for (var record : records) {
@@ -334,7 +342,7 @@ class VideoChaosTest {
     }
 
     private void checkVideo(Outcome outcome, Upload upload, VideoRecord video, List<VideoNotice> notices, List<String> counted,
-                            VideoPipelineClient pipeline) {
+                            boolean overwritten, VideoPipelineClient pipeline) {
         var id = video.id() + " (" + upload.key() + ")";
         if (video.status() == VideoStatus.PROCESSING) {
             outcome.lost.add(id + ": still PROCESSING");
@@ -362,6 +370,11 @@ class VideoChaosTest {
         }
         if (video.status() == VideoStatus.FAILED) {
             var reason = video.reason().orElse("");
+            if (overwritten && reason.contains(REPLACED)) {
+                // A later write of the key came first: that write is its own video, and this one must not show its content.
+                outcome.overwritten.add(id + ": " + reason);
+                return;
+            }
             outcome.goodButFailed.add(id + ": " + reason);
             if (RETRIES_SPENT.stream().noneMatch(reason::contains)) {
                 outcome.wrongOutcome.add(id + ": a good video FAILED for its content: " + reason);
