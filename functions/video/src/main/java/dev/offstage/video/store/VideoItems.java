@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *       {@code size} N, {@code eTag}</td></tr>
  *   <tr><td>{@code eventKey}</td><td>S</td><td>{@link Upload#eventKey()}, for people reading the table</td></tr>
  *   <tr><td>{@code requestId}</td><td>S</td><td>the invocation that claimed the upload (its retries share it)</td></tr>
+ *   <tr><td>{@code claimToken}</td><td>S</td><td>the token of the write that created the item (see {@link VideoStore})</td></tr>
  *   <tr><td>{@code attempts}</td><td>N</td><td>invocations that started work on it</td></tr>
  *   <tr><td>{@code metadata}</td><td>M</td><td>{@link MediaInfo}: {@code container}, {@code durationSeconds},
  *       {@code sizeBytes}, {@code bitrate}, {@code streamCount}, {@code video} M?, {@code audio} M?</td></tr>
@@ -53,6 +54,7 @@ final class VideoItems {
     static final String SEGMENTS_DONE = "segmentsDone";
     static final String SEGMENT_WRITE = "segmentWrite";
     static final String ENDED_BY = "endedBy";
+    static final String CLAIM_TOKEN = "claimToken";
     static final String RENDITIONS = "renditions";
     static final String POSTER_KEY = "posterKey";
     static final String REASON = "reason";

@@ -103,10 +103,14 @@ public final class VideoStore {
         if (correlationId != null) {
             item.put(VideoItems.CORRELATION_ID, s(correlationId));
         }
+        // The SDK's retry of a put that landed writes the same item again, rather than count a second attempt.
+        var token = s(UUID.randomUUID().toString());
+        item.put(VideoItems.CLAIM_TOKEN, token);
         try {
             dynamoDb.putItem(put -> put.tableName(table).item(item)
-                    .conditionExpression("attribute_not_exists(#id)")
-                    .expressionAttributeNames(Map.of("#id", VideoItems.ID)));
+                    .conditionExpression("attribute_not_exists(#id) OR " + VideoItems.CLAIM_TOKEN + " = :token")
+                    .expressionAttributeNames(Map.of("#id", VideoItems.ID))
+                    .expressionAttributeValues(Map.of(":token", token)));
             return new Claim.Started(VideoItems.record(item));
         } catch (ConditionalCheckFailedException first) {
             // The video exists: Lambda's retry of this invocation's event, or a duplicate event.

@@ -47,6 +47,7 @@ class VideoStoreTest {
     private final VideoStore store;
     /** The same table through a client whose answers to UpdateItem can be lost after the write landed. */
     private final LostAnswers lostUpdates = new LostAnswers("UpdateItem");
+    private final LostAnswers lostPuts = new LostAnswers("PutItem");
     private final DynamoDbClient losing;
     private final VideoStore losingStore;
 
@@ -56,7 +57,7 @@ class VideoStoreTest {
         VideoStore.createTable(aws.dynamoDb(), table);
         this.store = new VideoStore(aws.dynamoDb(), table, clock);
         this.losing = aws.configure(DynamoDbClient.builder(), "DYNAMODB")
-                .overrideConfiguration(override -> override.addExecutionInterceptor(lostUpdates)).build();
+                .overrideConfiguration(override -> override.addExecutionInterceptor(lostUpdates).addExecutionInterceptor(lostPuts)).build();
         this.losingStore = new VideoStore(losing, table, clock);
     }
 
@@ -112,6 +113,18 @@ class VideoStoreTest {
         assertThat(retry.record().updated()).isEqualTo(START.plus(Duration.ofMinutes(1)));
         assertThat(retry.record().created()).isEqualTo(START);
         assertThat(again.record().attempts()).isEqualTo(3);
+    }
+
+    @Test
+    void firstEventWhoseAnswerWasLostStartsTheVideoAtAttemptOne() {
+        lostPuts.loseNext(1);
+
+        var claim = losingStore.claim(UPLOAD, "request-1", "corr-1");
+
+        assertThat(claim).as("the SDK's retry of the landed put is the same claim").isInstanceOf(Claim.Started.class);
+        assertThat(claim.record().attempts()).isEqualTo(1);
+        assertThat(store.get(UPLOAD.videoId()).orElseThrow().attempts()).isEqualTo(1);
+        assertThat(store.claim(UPLOAD, "request-2", null)).as("another event is still a duplicate").isInstanceOf(Claim.Duplicate.class);
     }
 
     @Test
