@@ -156,7 +156,7 @@ class VideoChaosTest {
             assertThat(outcome.orphans).as("objects of the outputs bucket no READY video names").isEmpty();
             assertThat(outcome.incomplete).as("READY videos whose outputs are missing or wrong").isEmpty();
             assertThat(outcome.wrongOutcome).as("uploads that ended the wrong way").isEmpty();
-            assertThat(outcomes.get("READY")).as("chaos at these rates leaves most good videos READY").isPositive();
+            assertThat(outcomes.get("READY")).as("chaos at these rates leaves good videos READY: a run where none is points at the pipeline, not the chaos").isPositive();
         }
     }
 
