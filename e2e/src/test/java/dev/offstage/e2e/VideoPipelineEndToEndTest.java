@@ -3,40 +3,25 @@ package dev.offstage.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.offstage.local.lambda.LambdaSettings;
 import dev.offstage.local.runtime.LocalRuntime;
 import dev.offstage.local.runtime.LocalRuntimeOptions;
-import dev.offstage.local.triggers.S3Notifications;
-import dev.offstage.shared.aws.AwsClients;
-import dev.offstage.shared.config.Environment;
-import dev.offstage.shared.json.Json;
 import dev.offstage.testing.Emulators;
 import dev.offstage.video.TestVideos;
 import dev.offstage.video.VideoMeasurements;
 import dev.offstage.video.notify.VideoNotice;
-import dev.offstage.video.notify.VideoNotifications;
 import dev.offstage.video.storage.VideoFiles;
 import dev.offstage.video.store.StoredRendition;
 import dev.offstage.video.store.VideoRecord;
 import dev.offstage.video.store.VideoStatus;
-import dev.offstage.video.store.VideoStore;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
  * Video transcoding as an application meets it: {@code template.yaml} under the local runtime,
@@ -50,9 +35,7 @@ class VideoPipelineEndToEndTest {
     private static final double FRAME = 1.0 / 25;
 
     private static LocalRuntime runtime;
-    private static AwsClients aws;
-    private static VideoStore store;
-    private static final Map<String, List<VideoNotice>> NOTICES = new HashMap<>();
+    private static VideoPipelineClient pipeline;
 
     @TempDir
     static Path scratch;
@@ -67,89 +50,43 @@ class VideoPipelineEndToEndTest {
                 // Five segment workers at once: the long video's five segments run in parallel.
                 .withLambdaSettings(new LambdaSettings(5, Emulators.ACCOUNT_ID))
                 .withHttpPort(0));
-        aws = AwsClients.from(Environment.of(runtime.clientEnvironment()));
-        store = new VideoStore(aws.dynamoDb(), runtime.endpoints().tables().get("VideosTable"), Clock.systemUTC());
+        pipeline = new VideoPipelineClient(runtime);
     }
 
     @AfterAll
     static void stop() {
-        if (aws != null) {
-            aws.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
         if (runtime != null) {
             runtime.close();
         }
     }
 
-    private static String uploads() {
-        return runtime.endpoints().buckets().get("VideoUploadsBucket");
-    }
-
-    private static VideoFiles outputs() {
-        return new VideoFiles(aws.s3(), aws.s3Presigner(), runtime.endpoints().buckets().get("VideoOutputsBucket"));
-    }
-
     private static void put(String key, Path file) {
-        aws.s3().putObject(put -> put.bucket(uploads()).key(key).contentType("video/mp4"), RequestBody.fromFile(file));
+        pipeline.put(key, file);
     }
 
-    private static void multipart(String key, Path file) throws Exception {
-        var upload = aws.s3().createMultipartUpload(create -> create.bucket(uploads()).key(key).contentType("video/mp4"));
-        var bytes = Files.readAllBytes(file);
-        var part = aws.s3().uploadPart(request -> request.bucket(uploads()).key(key).uploadId(upload.uploadId()).partNumber(1),
-                RequestBody.fromBytes(bytes));
-        aws.s3().completeMultipartUpload(complete -> complete.bucket(uploads()).key(key).uploadId(upload.uploadId())
-                .multipartUpload(parts -> parts.parts(CompletedPart.builder().partNumber(1).eTag(part.eTag()).build())));
-    }
-
-    /** Waits for the notice of the upload at {@code key}, as an application consuming the notifications queue would. */
-    private static VideoNotice awaitNotice(String key) throws InterruptedException {
-        var queue = runtime.endpoints().queues().get("VideoNotificationsQueue");
-        var deadline = Instant.now().plus(WAIT);
-        while (Instant.now().isBefore(deadline)) {
-            synchronized (NOTICES) {
-                if (NOTICES.containsKey(key)) {
-                    return NOTICES.get(key).getFirst();
-                }
-                for (var message : aws.sqs().receiveMessage(receive -> receive.queueUrl(queue).waitTimeSeconds(1)
-                        .maxNumberOfMessages(10)).messages()) {
-                    var notice = VideoNotifications.parse(message.body());
-                    NOTICES.computeIfAbsent(notice.key(), k -> new ArrayList<>()).add(notice);
-                    aws.sqs().deleteMessage(delete -> delete.queueUrl(queue).receiptHandle(message.receiptHandle()));
-                }
-            }
-        }
-        throw new AssertionError("No notice for " + key + " within " + WAIT);
-    }
-
-    private static List<VideoNotice> noticesFor(String key) {
-        synchronized (NOTICES) {
-            return List.copyOf(NOTICES.getOrDefault(key, List.of()));
-        }
+    private static VideoNotice awaitNotice(String key) {
+        return pipeline.awaitNotice(key, WAIT);
     }
 
     private static VideoRecord record(String videoId) {
-        return store.get(videoId).orElseThrow();
+        return pipeline.record(videoId);
     }
 
-    private static Path download(String key) throws Exception {
-        var file = scratch.resolve(key.replace('/', '_'));
-        outputs().download(key, file);
-        return file;
+    private static Path download(String key) {
+        return pipeline.download(key, scratch);
     }
 
     private static void awaitAsyncIdle() throws InterruptedException {
-        var deadline = Instant.now().plus(WAIT);
-        while (runtime.pendingAsyncEvents() > 0 && Instant.now().isBefore(deadline)) {
-            Thread.sleep(200);
-        }
-        assertThat(runtime.pendingAsyncEvents()).isZero();
+        assertThat(pipeline.awaitAsyncIdle(WAIT)).as("no asynchronous event left within " + WAIT).isTrue();
     }
 
     @Test
     void uploadsBySdkAndByMultipartEndReadyWithRenditionsFfprobeConfirms() throws Exception {
         put("uploads/landscape.mp4", TestVideos.landscape());
-        multipart("uploads/phone/portrait.mp4", TestVideos.portrait());
+        pipeline.multipart("uploads/phone/portrait.mp4", TestVideos.portrait());
 
         var landscape = awaitNotice("uploads/landscape.mp4");
         var portrait = awaitNotice("uploads/phone/portrait.mp4");
@@ -191,14 +128,14 @@ class VideoPipelineEndToEndTest {
             assertThat(notice.reason()).as(key).hasValueSatisfying(reason -> assertThat(reason).isNotBlank());
             var video = record(notice.videoId());
             assertThat(video.attempts()).as(key + ": one attempt, no retry").isEqualTo(1);
-            assertThat(aws.s3().headObject(head -> head.bucket(uploads()).key(key)).contentLength())
+            assertThat(pipeline.aws().s3().headObject(head -> head.bucket(pipeline.uploadsBucket()).key(key)).contentLength())
                     .as(key + " is kept").isEqualTo(Files.size(bad.get(key)));
         }
         assertThat(awaitNotice("uploads/nothing.mp4").reason()).hasValueSatisfying(reason -> assertThat(reason).contains("empty"));
         awaitAsyncIdle();
         assertThat(runtime.pendingAsyncEvents()).isZero();
-        var failures = runtime.endpoints().queues().get("VideoFailuresQueue");
-        assertThat(aws.sqs().receiveMessage(receive -> receive.queueUrl(failures).waitTimeSeconds(1)).messages())
+        var failures = pipeline.queue("VideoFailuresQueue");
+        assertThat(pipeline.aws().sqs().receiveMessage(receive -> receive.queueUrl(failures).waitTimeSeconds(1)).messages())
                 .as("nothing retried into the on-failure destination").isEmpty();
     }
 
@@ -210,12 +147,7 @@ class VideoPipelineEndToEndTest {
         assertThat(before.status()).isEqualTo(VideoStatus.READY);
 
         // S3 delivers the same event again (same bucket, key and sequencer), twice.
-        var event = (ObjectNode) Json.tree(Files.readString(Path.of("events/video-s3-upload.json")));
-        var s3 = (ObjectNode) event.get("Records").get(0).get("s3");
-        ((ObjectNode) s3.get("bucket")).put("name", uploads()).put("arn", "arn:aws:s3:::" + uploads());
-        ((ObjectNode) s3.get("object")).put("key", S3Notifications.encodeKey(before.upload().key()))
-                .put("size", before.upload().size()).put("eTag", before.upload().eTag()).put("sequencer", before.upload().sequencer());
-        var json = Json.write(event).getBytes(StandardCharsets.UTF_8);
+        var json = pipeline.uploadEvent(before);
         runtime.invokeAsync("VideoTranscoderFunction", json);
         runtime.invokeAsync("VideoTranscoderFunction", json);
         awaitAsyncIdle();
@@ -224,7 +156,7 @@ class VideoPipelineEndToEndTest {
         assertThat(after.attempts()).isEqualTo(1);
         assertThat(after.updated()).isEqualTo(before.updated());
         assertThat(after.renditions()).isEqualTo(before.renditions());
-        assertThat(noticesFor("uploads/once.mp4")).hasSize(1);
+        assertThat(pipeline.noticesFor("uploads/once.mp4")).hasSize(1);
     }
 
     @Test
@@ -247,7 +179,7 @@ class VideoPipelineEndToEndTest {
         for (var i = 0; i < flashes.size(); i++) {
             assertThat(beeps.get(i)).as("audio in sync").isCloseTo(flashes.get(i), within(FRAME + 1024 / 48000.0));
         }
-        assertThat(outputs().list(VideoFiles.workPrefix(notice.videoId()))).as("no segments left behind").isEmpty();
-        assertThat(noticesFor("uploads/long.mp4")).hasSize(1);
+        assertThat(pipeline.outputs().list(VideoFiles.workPrefix(notice.videoId()))).as("no segments left behind").isEmpty();
+        assertThat(pipeline.noticesFor("uploads/long.mp4")).hasSize(1);
     }
 }

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.amazonaws.services.lambda.runtime.events.S3Event;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.offstage.testing.Emulators;
 import dev.offstage.testing.EmulatorsExtension;
 import dev.offstage.shared.json.Json;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import dev.offstage.video.notify.VideoNotice;
 import dev.offstage.video.notify.VideoNotifications;
 import dev.offstage.video.segments.AssemblyMessage;
@@ -149,22 +152,28 @@ class VideoPipelineTest {
         var lines = new java.io.ByteArrayOutputStream();
         var original = System.out;
         System.setOut(new java.io.PrintStream(lines, true, java.nio.charset.StandardCharsets.UTF_8));
-        String ready;
-        String failed;
+        String readyId;
+        String failedId;
         try {
-            ready = videoId(transcode("uploads/counted.mp4", TestVideos.veryShort()));
-            failed = videoId(transcode("uploads/counted-notes.mp4", TestVideos.text()));
+            readyId = videoId(transcode("uploads/counted.mp4", TestVideos.veryShort()));
+            failedId = videoId(transcode("uploads/counted-notes.mp4", TestVideos.text()));
         } finally {
             System.setOut(original);
         }
+        var ready = readyId;
+        var failed = failedId;
 
         var emf = lines.toString(java.nio.charset.StandardCharsets.UTF_8).lines().filter(line -> line.contains("\"_aws\"")).map(Json::tree).toList();
         assertThat(emf).anySatisfy(line -> {
             assertThat(line.path("Service").asText()).isEqualTo(VideoSetup.METRICS_SERVICE);
             assertThat(line.path("VideosReady").asDouble()).isEqualTo(1.0);
             assertThat(line.path("VideoProcessingSeconds").asDouble()).isGreaterThanOrEqualTo(0.0);
+            assertThat(line.path("video_id").asText()).as("the count names its video").isEqualTo(ready);
         });
-        assertThat(emf).anySatisfy(line -> assertThat(line.path("VideosFailed").asDouble()).isEqualTo(1.0));
+        assertThat(emf).anySatisfy(line -> {
+            assertThat(line.path("VideosFailed").asDouble()).isEqualTo(1.0);
+            assertThat(line.path("video_id").asText()).isEqualTo(failed);
+        });
         assertThat(record(ready).status()).isEqualTo(VideoStatus.READY);
         assertThat(record(failed).status()).isEqualTo(VideoStatus.FAILED);
     }
@@ -458,6 +467,108 @@ class VideoPipelineTest {
         }
         assertThat(stack.videoFiles().list(VideoFiles.workPrefix(videoId))).as("no segments left behind").isEmpty();
         assertThat(notices(videoId)).singleElement().extracting(VideoNotice::type).isEqualTo("video.ready");
+    }
+
+    /** Splits {@link TestVideos#markers()} and transcodes every segment: the assembly message is left in its queue. */
+    private static String segmentsDone(String key) {
+        var videoId = videoId(transcode(key, TestVideos.markers()));
+        var worker = setup(VideoStack.SEGMENT_WORKER).segmentWorker();
+        while (!stack.deliver(VideoStack.SEGMENTS_QUEUE, b -> worker.process(b, stack.context(VideoStack.SEGMENT_WORKER))).getRecords().isEmpty()) {
+            // every segment, once
+        }
+        assertThat(record(videoId).segmentsDone()).hasSize(5);
+        return videoId;
+    }
+
+    private static SQSEvent assemble() {
+        var assembler = setup(VideoStack.ASSEMBLER).assembler();
+        return stack.deliver(VideoStack.ASSEMBLY_QUEUE, b -> assembler.process(b, stack.context(VideoStack.ASSEMBLER)));
+    }
+
+    @Test
+    void assemblyLeftByADeadAssemblerIsTakenOverWhenItsMessageComesBack() {
+        var videoId = segmentsDone("uploads/assembler-died.mp4");
+        // An assembler took the lease and died (killed, out of memory) before it finished.
+        assertThat(stack.videoStore(Clock.systemUTC()).claimAssembly(videoId, "dead-assembler", java.time.Duration.ofMinutes(15))).isTrue();
+
+        var first = assemble();
+
+        assertThat(first.getRecords()).hasSize(1);
+        assertThat(record(videoId).status()).as("the lease has not run out").isEqualTo(VideoStatus.PROCESSING);
+        // The dead assembler's lease runs out (its invocation's deadline passes).
+        stack.aws.dynamoDb().updateItem(update -> update.tableName(stack.videosTable())
+                .key(Map.of("id", AttributeValue.fromS(videoId)))
+                .updateExpression("SET assemblyExpires = :past")
+                .expressionAttributeValues(Map.of(":past", AttributeValue.fromN("0"))));
+        var again = assemble();
+        assertThat(again.getRecords()).as("the message was kept for a retry, not consumed").hasSize(1);
+        assertThat(again.getRecords().getFirst().getAttributes().get("ApproximateReceiveCount")).isEqualTo("2");
+        assertThat(record(videoId).status()).isEqualTo(VideoStatus.READY);
+        assertThat(stack.videoFiles().list(VideoFiles.workPrefix(videoId))).isEmpty();
+        assertThat(notices(videoId)).singleElement().extracting(VideoNotice::type).isEqualTo("video.ready");
+    }
+
+    @Test
+    void assemblyWhoseLeaseIsTakenOnEveryReceiveEndsTheVideoFailedOnTheLast() {
+        var videoId = segmentsDone("uploads/assembler-never-back.mp4");
+        assertThat(stack.videoStore(Clock.systemUTC()).claimAssembly(videoId, "dead-assembler", java.time.Duration.ofMinutes(15))).isTrue();
+        var receives = Integer.parseInt(stack.environment(VideoStack.ASSEMBLER).require(VideoConfig.MAX_RECEIVES));
+
+        for (var receive = 1; receive <= receives; receive++) {
+            assertThat(record(videoId).status()).as("receive " + receive).isEqualTo(VideoStatus.PROCESSING);
+            assertThat(assemble().getRecords()).hasSize(1);
+        }
+
+        var video = record(videoId);
+        assertThat(video.status()).isEqualTo(VideoStatus.FAILED);
+        assertThat(video.reason()).hasValueSatisfying(reason -> assertThat(reason)
+                .startsWith("assembly failed " + receives + " times: ").contains("being assembled by another invocation"));
+        assertThat(stack.videoFiles().list(VideoFiles.workPrefix(videoId))).isEmpty();
+        assertThat(notices(videoId)).singleElement().extracting(VideoNotice::type).isEqualTo("video.failed");
+    }
+
+    @Test
+    void segmentRedeliveredAfterItsVideoEndedHasItsWorkFilesRemoved() {
+        var videoId = videoId(transcode("uploads/ended-meanwhile.mp4", TestVideos.markers()));
+        var segments = stack.drain(VideoStack.SEGMENTS_QUEUE);
+        // The video ended (here: FAILED) while a delivery of a segment message was writing, and died.
+        stack.videoStore(Clock.systemUTC()).finishFailed(videoId, "segment 1 of 5: not a video");
+        assertThat(stack.videoFiles().list(VideoFiles.workPrefix(videoId))).isNotEmpty();
+        stack.aws.sqs().sendMessage(send -> send.queueUrl(stack.queueUrl(VideoStack.SEGMENTS_QUEUE)).messageBody(segments.get(3).body()));
+        stack.deliver(VideoStack.SEGMENTS_QUEUE, died -> {
+            var failed = new SQSBatchResponse();
+            failed.setBatchItemFailures(List.of(new SQSBatchResponse.BatchItemFailure(died.getRecords().getFirst().getMessageId())));
+            return failed;
+        });
+
+        var worker = setup(VideoStack.SEGMENT_WORKER).segmentWorker();
+        var redelivery = stack.deliver(VideoStack.SEGMENTS_QUEUE, b -> worker.process(b, stack.context(VideoStack.SEGMENT_WORKER)));
+        assertThat(redelivery.getRecords()).hasSize(1);
+        assemble();
+
+        assertThat(stack.videoFiles().list(VideoFiles.workPrefix(videoId))).isEmpty();
+        assertThat(record(videoId).status()).isEqualTo(VideoStatus.FAILED);
+        assertThat(record(videoId).segmentsDone()).isEmpty();
+    }
+
+    @Test
+    void segmentFfmpegCannotReadEndsTheVideoFailedAndItsWorkFilesAreRemoved() throws Exception {
+        var videoId = videoId(transcode("uploads/bad-piece.mp4", TestVideos.markers()));
+        stack.videoFiles().put(VideoFiles.sourceSegmentKey(videoId, 2), TestVideos.randomBytes(), "video/x-matroska");
+
+        var worker = setup(VideoStack.SEGMENT_WORKER).segmentWorker();
+        while (!stack.deliver(VideoStack.SEGMENTS_QUEUE, b -> worker.process(b, stack.context(VideoStack.SEGMENT_WORKER))).getRecords().isEmpty()) {
+            // every segment, once
+        }
+        while (!assemble().getRecords().isEmpty()) {
+            // the removal of the work files, asked for by the worker that failed the video
+        }
+
+        var video = record(videoId);
+        assertThat(video.status()).isEqualTo(VideoStatus.FAILED);
+        assertThat(video.reason()).hasValueSatisfying(reason -> assertThat(reason).startsWith("segment 3 of 5: "));
+        assertThat(stack.videoFiles().list(VideoFiles.workPrefix(videoId))).isEmpty();
+        assertThat(notices(videoId)).singleElement().extracting(VideoNotice::type).isEqualTo("video.failed");
     }
 
     @Test

@@ -44,7 +44,7 @@ public final class VideoCompletion {
     public boolean ready(String videoId, List<StoredRendition> renditions, String posterKey) {
         var ended = store.finishReady(videoId, renditions, posterKey);
         if (ended) {
-            store.get(videoId).ifPresent(video -> count("VideosReady",
+            store.get(videoId).ifPresent(video -> count("VideosReady", videoId,
                     Duration.between(video.created(), video.updated()).toMillis() / 1000.0));
             LOG.atInfo().addKeyValue("video_id", videoId).addKeyValue("status", VideoStatus.READY)
                     .addKeyValue("renditions", renditions.stream().map(StoredRendition::name).toList())
@@ -59,7 +59,7 @@ public final class VideoCompletion {
         reason = readable(reason);
         var ended = store.finishFailed(videoId, reason);
         if (ended) {
-            count("VideosFailed", -1);
+            count("VideosFailed", videoId, -1);
             LOG.atWarn().addKeyValue("video_id", videoId).addKeyValue("status", VideoStatus.FAILED).addKeyValue("reason", reason)
                     .log("Video {} FAILED: {}", videoId, reason);
         }
@@ -67,13 +67,20 @@ public final class VideoCompletion {
         return ended;
     }
 
-    /** One count (and, for READY, the time from upload to READY), written at once: one video per line. */
-    private void count(String metric, double processingSeconds) {
-        metrics.put(metric, 1, Unit.COUNT);
-        if (processingSeconds >= 0) {
-            metrics.put("VideoProcessingSeconds", processingSeconds, Unit.SECONDS);
+    /**
+     * One count (and, for READY, the time from upload to READY), written at once: one video per
+     * line, which names it ({@code video_id}) so that a count can be traced to its video.
+     */
+    private void count(String metric, String videoId, double processingSeconds) {
+        // The environment's one Metrics is shared by the batch's threads: the line is built and written as one.
+        synchronized (metrics) {
+            metrics.put(metric, 1, Unit.COUNT);
+            if (processingSeconds >= 0) {
+                metrics.put("VideoProcessingSeconds", processingSeconds, Unit.SECONDS);
+            }
+            metrics.property("video_id", videoId);
+            metrics.flush();
         }
-        metrics.flush();
     }
 
     /**

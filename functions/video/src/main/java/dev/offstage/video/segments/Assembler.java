@@ -27,10 +27,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The assembly queue's consumer: stitches a segmented video. Takes the video's assembly lease
- * (one assembler at a time; a repeated message for a READY video only makes sure its notice went
- * out), concatenates each rendition's segments with the audio the transcoder encoded when it
- * split the video, uploads the renditions, ends the video READY and deletes its {@code work/}
- * prefix. It never reads the upload: a newer write of the same key cannot leak into this video.
+ * (one assembler at a time), concatenates each rendition's segments with the audio the
+ * transcoder encoded when it split the video, uploads the renditions, ends the video READY and
+ * deletes its {@code work/} prefix. It never reads the upload: a newer write of the same key
+ * cannot leak into this video.
+ *
+ * <p>A message for a video that already ended (a repeated message, or one a segment worker sends
+ * after writing for a video that ended meanwhile) makes sure its notice went out and its
+ * {@code work/} prefix is gone. A message for a video another invocation holds the lease of
+ * fails, to be retried: should that invocation have died, its lease runs out before the queue's
+ * visibility timeout (six times the function's timeout) brings the message back. The last receive
+ * that still finds the lease taken ends the video FAILED, as every other last receive does.
  */
 public final class Assembler {
 
@@ -67,8 +74,10 @@ public final class Assembler {
         var record = store.get(videoId)
                 .orElseThrow(() -> new IllegalArgumentException("Assembly message for an unknown video " + videoId));
         if (record.status() != VideoStatus.PROCESSING) {
-            LOG.atInfo().addKeyValue("video_id", videoId).log("Video {} is already {}: nothing to assemble", videoId, record.status());
+            LOG.atInfo().addKeyValue("video_id", videoId)
+                    .log("Video {} is already {}: nothing to assemble; its work files are removed", videoId, record.status());
             completion.announceIfPending(record);
+            files.deletePrefix(VideoFiles.workPrefix(videoId));
             return;
         }
         if (record.segmentCount() == 0 || record.segmentsDone().size() < record.segmentCount()) {
@@ -76,11 +85,21 @@ public final class Assembler {
                     + record.segmentCount() + " segments done: not ready to assemble");
         }
         var remaining = Duration.ofMillis(context.getRemainingTimeInMillis());
-        if (!store.claimAssembly(videoId, context.getAwsRequestId(), remaining)) {
-            LOG.atInfo().addKeyValue("video_id", videoId).log("Video {} is being assembled by another invocation", videoId);
-            return;
-        }
         var receives = Batch.receiveCountOf(sqs).orElse(1);
+        if (!store.claimAssembly(videoId, context.getAwsRequestId(), remaining)) {
+            // Not done yet: consuming this message would leave the video to an invocation that may have died.
+            var busy = new IllegalStateException("Video " + videoId + " is being assembled by another invocation; retried later");
+            if (receives >= config.maxReceives()) {
+                // Every receive found the lease taken: its holder died long ago, or is about to lose the race to end the video.
+                completion.failedOnLastAttempt(videoId, "assembly failed " + receives + " times: " + VideoTranscoder.describe(busy), busy);
+                try {
+                    files.deletePrefix(VideoFiles.workPrefix(videoId));
+                } catch (RuntimeException cleanup) {
+                    busy.addSuppressed(cleanup);
+                }
+            }
+            throw busy;
+        }
         var deadline = clock.instant().plus(remaining).minus(config.safetyMargin());
         try (var work = WorkDirectory.fresh(workRoot)) {
             // The audio was encoded once when the video was split, from the upload the event named.

@@ -31,6 +31,12 @@ import org.slf4j.LoggerFactory;
  * <p>A segment ffmpeg cannot encode ends the video FAILED (its message is consumed). Other errors
  * fail the message for a retry; the last receive records FAILED before the message moves to the
  * dead-letter queue. Segments of a video that is no longer PROCESSING are skipped.
+ *
+ * <p>Nothing is left under {@code work/}: a worker that ends a video FAILED, or finds that it ended
+ * while this segment was being written (a duplicate delivery racing the assembler), or meets an
+ * ended video on a redelivery (an earlier delivery may have written before dying), queues an
+ * assembly message, and the assembler deletes an ended video's work files (this function may only
+ * read and write them).
  */
 public final class SegmentWorker {
 
@@ -68,12 +74,15 @@ public final class SegmentWorker {
         var videoId = message.videoId();
         var record = store.get(videoId)
                 .orElseThrow(() -> new IllegalArgumentException("Segment message for an unknown video " + videoId));
+        var receives = Batch.receiveCountOf(sqs).orElse(1);
         if (record.status() != VideoStatus.PROCESSING) {
             LOG.atInfo().addKeyValue("video_id", videoId).addKeyValue("segment", message.index())
                     .log("Skipping segment {} of video {}: it is already {}", message.index(), videoId, record.status());
+            if (receives > 1) {
+                removeWorkFiles(message);
+            }
             return;
         }
-        var receives = Batch.receiveCountOf(sqs).orElse(1);
         try {
             if (record.segmentsDone().contains(message.index())) {
                 LOG.atInfo().addKeyValue("video_id", videoId).addKeyValue("segment", message.index())
@@ -85,19 +94,35 @@ public final class SegmentWorker {
             LOG.atInfo().addKeyValue("video_id", videoId).addKeyValue("segment", message.index())
                     .addKeyValue("done", progress.done()).addKeyValue("count", progress.count())
                     .log("Segment {} of video {} done ({} of {})", message.index(), videoId, progress.done(), progress.count());
-            if (progress.status() == VideoStatus.PROCESSING && progress.complete() && (progress.newlyDone() || receives > 1)) {
+            if (progress.status() != VideoStatus.PROCESSING) {
+                // It ended while this segment was written: the assembler's cleanup may have run before the write.
+                removeWorkFiles(message);
+            } else if (progress.complete() && (progress.newlyDone() || receives > 1)) {
                 assembly.send(new AssemblyMessage(videoId, message.renditions(), message.correlationId()), message.correlationId());
                 LOG.atInfo().addKeyValue("video_id", videoId).log("Every segment of video {} is done: assembly queued", videoId);
             }
         } catch (UnsupportedMediaException e) {
             completion.failed(videoId, "segment " + (message.index() + 1) + " of " + message.count() + ": " + e.reason());
+            removeWorkFiles(message);
         } catch (RuntimeException e) {
             if (receives >= config.maxReceives()) {
                 completion.failedOnLastAttempt(videoId, "segment " + (message.index() + 1) + " of " + message.count()
                         + " failed " + receives + " times: " + VideoTranscoder.describe(e), e);
+                try {
+                    removeWorkFiles(message);
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
             }
             throw e;
         }
+    }
+
+    /** Has the assembler delete the work files of the message's video, which has ended (see the class comment). */
+    private void removeWorkFiles(SegmentMessage message) {
+        assembly.send(new AssemblyMessage(message.videoId(), message.renditions(), message.correlationId()), message.correlationId());
+        LOG.atInfo().addKeyValue("video_id", message.videoId())
+                .log("Video {} has ended: its work files are left to the assembler to remove", message.videoId());
     }
 
     private void encode(SegmentMessage message, Context context) {

@@ -24,15 +24,18 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *       {@code size} N, {@code eTag}</td></tr>
  *   <tr><td>{@code eventKey}</td><td>S</td><td>{@link Upload#eventKey()}, for people reading the table</td></tr>
  *   <tr><td>{@code requestId}</td><td>S</td><td>the invocation that claimed the upload (its retries share it)</td></tr>
+ *   <tr><td>{@code claimToken}</td><td>S</td><td>the token of the write that created the item (see {@link VideoStore})</td></tr>
  *   <tr><td>{@code attempts}</td><td>N</td><td>invocations that started work on it</td></tr>
  *   <tr><td>{@code metadata}</td><td>M</td><td>{@link MediaInfo}: {@code container}, {@code durationSeconds},
  *       {@code sizeBytes}, {@code bitrate}, {@code streamCount}, {@code video} M?, {@code audio} M?</td></tr>
  *   <tr><td>{@code segmentCount}</td><td>N</td><td>0 until split</td></tr>
  *   <tr><td>{@code segmentsDone}</td><td>NS</td><td>finished segment indexes; absent while none (sets cannot be empty)</td></tr>
+ *   <tr><td>{@code segmentWrite}</td><td>S</td><td>the token of the last segment added (see {@link VideoStore})</td></tr>
  *   <tr><td>{@code assemblyOwner}, {@code assemblyExpires}</td><td>S, N</td><td>the assembly lease: request id, epoch ms</td></tr>
  *   <tr><td>{@code renditions}</td><td>L of M</td><td>{@link StoredRendition}s, once READY</td></tr>
  *   <tr><td>{@code posterKey}</td><td>S</td><td>once READY</td></tr>
  *   <tr><td>{@code reason}</td><td>S</td><td>once FAILED</td></tr>
+ *   <tr><td>{@code endedBy}</td><td>S</td><td>the token of the write that ended it READY or FAILED (see {@link VideoStore})</td></tr>
  *   <tr><td>{@code notified}</td><td>BOOL</td><td>the READY/FAILED notice was sent</td></tr>
  *   <tr><td>{@code correlationId}</td><td>S</td><td>what every hop logs</td></tr>
  *   <tr><td>{@code created}, {@code updated}</td><td>N</td><td>epoch seconds</td></tr>
@@ -49,6 +52,9 @@ final class VideoItems {
     static final String METADATA = "metadata";
     static final String SEGMENT_COUNT = "segmentCount";
     static final String SEGMENTS_DONE = "segmentsDone";
+    static final String SEGMENT_WRITE = "segmentWrite";
+    static final String ENDED_BY = "endedBy";
+    static final String CLAIM_TOKEN = "claimToken";
     static final String RENDITIONS = "renditions";
     static final String POSTER_KEY = "posterKey";
     static final String REASON = "reason";

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -30,6 +31,12 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  * <p>Each transition is one conditional single-item write whose condition names the state it
  * leaves, so two invocations racing (a duplicate S3 event, two segment workers, a redelivered
  * assembly message) never both win. Items are kept: videos do not expire.
+ *
+ * <p>A write that landed but whose answer was lost (a 500 or a dropped connection after DynamoDB
+ * applied it) is retried by the SDK, and the retry finds the state already left. So each
+ * transition also writes a token of its own, and its condition accepts that token: the SDK's
+ * retry of the same request succeeds again, and the caller learns that its write won — never
+ * that someone else's did.
  *
  * <p>Needs {@code dynamodb:GetItem}, {@code PutItem} (only {@link #claim}) and {@code UpdateItem}
  * on the table. The item's attributes are listed in {@link VideoItems}.
@@ -96,10 +103,14 @@ public final class VideoStore {
         if (correlationId != null) {
             item.put(VideoItems.CORRELATION_ID, s(correlationId));
         }
+        // The SDK's retry of a put that landed writes the same item again, rather than count a second attempt.
+        var token = s(UUID.randomUUID().toString());
+        item.put(VideoItems.CLAIM_TOKEN, token);
         try {
             dynamoDb.putItem(put -> put.tableName(table).item(item)
-                    .conditionExpression("attribute_not_exists(#id)")
-                    .expressionAttributeNames(Map.of("#id", VideoItems.ID)));
+                    .conditionExpression("attribute_not_exists(#id) OR " + VideoItems.CLAIM_TOKEN + " = :token")
+                    .expressionAttributeNames(Map.of("#id", VideoItems.ID))
+                    .expressionAttributeValues(Map.of(":token", token)));
             return new Claim.Started(VideoItems.record(item));
         } catch (ConditionalCheckFailedException first) {
             // The video exists: Lambda's retry of this invocation's event, or a duplicate event.
@@ -182,13 +193,15 @@ public final class VideoStore {
             throw new IllegalArgumentException("segment index must not be negative, was " + index);
         }
         try {
+            // Adding to a set again changes nothing: the retry of a landed write may repeat it (see the class comment).
+            var token = s(UUID.randomUUID().toString());
             var updated = dynamoDb.updateItem(update -> update.tableName(table).key(key(videoId))
-                    .updateExpression("ADD segmentsDone :index SET updated = :now")
-                    .conditionExpression("#status = :processing AND segmentCount > :position"
-                            + " AND NOT contains(segmentsDone, :position)")
+                    .updateExpression("ADD segmentsDone :index SET updated = :now, " + VideoItems.SEGMENT_WRITE + " = :token")
+                    .conditionExpression("(#status = :processing AND segmentCount > :position"
+                            + " AND NOT contains(segmentsDone, :position)) OR " + VideoItems.SEGMENT_WRITE + " = :token")
                     .expressionAttributeNames(Map.of("#status", VideoItems.STATUS))
                     .expressionAttributeValues(Map.of(":index", AttributeValue.fromNs(List.of(Integer.toString(index))),
-                            ":position", n(index), ":now", now(), ":processing", PROCESSING))
+                            ":position", n(index), ":now", now(), ":processing", PROCESSING, ":token", token))
                     .returnValues(ReturnValue.ALL_NEW));
             return progress(VideoItems.record(updated.attributes()), true);
         } catch (ConditionalCheckFailedException e) {
@@ -234,16 +247,19 @@ public final class VideoStore {
         }
     }
 
-    /** PROCESSING → READY with the renditions and poster; false (nothing written) when not PROCESSING. */
+    /**
+     * PROCESSING → READY with the renditions and poster; false (nothing written) when not
+     * PROCESSING. True for exactly one call per video, even when the SDK retried it.
+     */
     public boolean finishReady(String videoId, List<StoredRendition> renditions, String posterKey) {
         Objects.requireNonNull(posterKey, "posterKey");
-        return finish(videoId, "SET #status = :ready, renditions = :renditions, posterKey = :poster, updated = :now"
-                        + " REMOVE reason",
+        return finish(videoId, "REMOVE reason SET #status = :ready, renditions = :renditions, posterKey = :poster, updated = :now",
                 Map.of(":ready", READY, ":renditions", VideoItems.renditions(renditions), ":poster", s(posterKey)));
     }
 
     /**
      * PROCESSING → FAILED with a reason for people; false (nothing written) when not PROCESSING.
+     * True for exactly one call per video, even when the SDK retried it.
      *
      * @throws IllegalArgumentException when the reason is blank
      */
@@ -259,10 +275,11 @@ public final class VideoStore {
         var all = new HashMap<>(values);
         all.put(":processing", PROCESSING);
         all.put(":now", now());
+        all.put(":token", s(UUID.randomUUID().toString()));
         try {
             dynamoDb.updateItem(update -> update.tableName(table).key(key(videoId))
-                    .updateExpression(updateExpression)
-                    .conditionExpression("#status = :processing")
+                    .updateExpression(updateExpression + ", " + VideoItems.ENDED_BY + " = :token")
+                    .conditionExpression("#status = :processing OR " + VideoItems.ENDED_BY + " = :token")
                     .expressionAttributeNames(Map.of("#status", VideoItems.STATUS))
                     .expressionAttributeValues(all));
             return true;

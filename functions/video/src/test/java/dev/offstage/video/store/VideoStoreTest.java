@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -44,16 +45,25 @@ class VideoStoreTest {
     private final AwsClients aws;
     private final TestClock clock = new TestClock(START);
     private final VideoStore store;
+    /** The same table through a client whose answers to UpdateItem can be lost after the write landed. */
+    private final LostAnswers lostUpdates = new LostAnswers("UpdateItem");
+    private final LostAnswers lostPuts = new LostAnswers("PutItem");
+    private final DynamoDbClient losing;
+    private final VideoStore losingStore;
 
     VideoStoreTest(Emulators emulators) {
         this.aws = AwsClients.from(Environment.of(emulators.environment()));
         var table = EmulatorsExtension.uniqueName("videos");
         VideoStore.createTable(aws.dynamoDb(), table);
         this.store = new VideoStore(aws.dynamoDb(), table, clock);
+        this.losing = aws.configure(DynamoDbClient.builder(), "DYNAMODB")
+                .overrideConfiguration(override -> override.addExecutionInterceptor(lostUpdates).addExecutionInterceptor(lostPuts)).build();
+        this.losingStore = new VideoStore(losing, table, clock);
     }
 
     @AfterEach
     void close() {
+        losing.close();
         aws.close();
     }
 
@@ -103,6 +113,18 @@ class VideoStoreTest {
         assertThat(retry.record().updated()).isEqualTo(START.plus(Duration.ofMinutes(1)));
         assertThat(retry.record().created()).isEqualTo(START);
         assertThat(again.record().attempts()).isEqualTo(3);
+    }
+
+    @Test
+    void firstEventWhoseAnswerWasLostStartsTheVideoAtAttemptOne() {
+        lostPuts.loseNext(1);
+
+        var claim = losingStore.claim(UPLOAD, "request-1", "corr-1");
+
+        assertThat(claim).as("the SDK's retry of the landed put is the same claim").isInstanceOf(Claim.Started.class);
+        assertThat(claim.record().attempts()).isEqualTo(1);
+        assertThat(store.get(UPLOAD.videoId()).orElseThrow().attempts()).isEqualTo(1);
+        assertThat(store.claim(UPLOAD, "request-2", null)).as("another event is still a duplicate").isInstanceOf(Claim.Duplicate.class);
     }
 
     @Test
@@ -222,6 +244,19 @@ class VideoStoreTest {
         assertThat(last.complete()).isTrue();
         assertThat(late).isEqualTo(new SegmentProgress(false, 3, 3, VideoStatus.PROCESSING));
         assertThat(store.get(id).orElseThrow().segmentsDone()).containsExactly(0, 1, 2);
+    }
+
+    @Test
+    void segmentWhoseAnswerWasLostStillReportsTheCompletionItMade() {
+        var id = split(2);
+        store.segmentDone(id, 0);
+
+        lostUpdates.loseNext(1);
+        var last = losingStore.segmentDone(id, 1);
+
+        assertThat(last).as("the SDK's retry of the landed write is the same write").isEqualTo(new SegmentProgress(true, 2, 2,
+                VideoStatus.PROCESSING));
+        assertThat(store.segmentDone(id, 1)).isEqualTo(new SegmentProgress(false, 2, 2, VideoStatus.PROCESSING));
     }
 
     @Test
@@ -361,6 +396,23 @@ class VideoStoreTest {
         assertThat(record.reason()).contains("too long: 3h 2m, at most 2h");
         assertThat(record.renditions()).isEmpty();
         assertThatThrownBy(() -> store.finishFailed(id, " ")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void endingWhoseAnswerWasLostStillReportsThatItEndedTheVideo() {
+        var ready = started(UPLOAD);
+        var failed = started(VERSIONED);
+
+        lostUpdates.loseNext(1);
+        assertThat(losingStore.finishReady(ready, RENDITIONS, "videos/x/poster.jpg"))
+                .as("the SDK's retry of the landed write is the same write: it ended the video").isTrue();
+        lostUpdates.loseNext(1);
+        assertThat(losingStore.finishFailed(failed, "not a video")).isTrue();
+
+        assertThat(store.finishReady(ready, RENDITIONS, "videos/x/poster.jpg")).as("another call still loses").isFalse();
+        assertThat(store.finishFailed(failed, "not a video")).isFalse();
+        assertThat(store.get(ready).orElseThrow().status()).isEqualTo(VideoStatus.READY);
+        assertThat(store.get(failed).orElseThrow().reason()).contains("not a video");
     }
 
     @Test
