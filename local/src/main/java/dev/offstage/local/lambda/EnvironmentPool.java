@@ -1,5 +1,7 @@
 package dev.offstage.local.lambda;
 
+import dev.offstage.local.chaos.Chaos;
+import dev.offstage.local.chaos.ChaosKind;
 import dev.offstage.local.lambda.ExecutionEnvironment.Init;
 import dev.offstage.local.lambda.ExecutionEnvironment.Result;
 import dev.offstage.local.lambda.Invocation.Outcome;
@@ -41,12 +43,20 @@ final class EnvironmentPool implements AutoCloseable {
     private final int limit;
     private final String functionArn;
     private final Supplier<ExecutionEnvironment> launcher;
+    private final Chaos chaos;
     private final Deque<ExecutionEnvironment> idle = new ArrayDeque<>();
     private final Set<ExecutionEnvironment> live = new HashSet<>();
     private int running;
     private boolean closed;
 
     EnvironmentPool(FunctionSpec function, int limit, String functionArn, Supplier<ExecutionEnvironment> launcher) {
+        this(function, limit, functionArn, launcher, Chaos.NONE);
+    }
+
+    /** As the other constructor, with {@code chaos} killing environments and cutting deadlines of invocations. */
+    EnvironmentPool(FunctionSpec function, int limit, String functionArn, Supplier<ExecutionEnvironment> launcher,
+            Chaos chaos) {
+        this.chaos = chaos;
         this.function = function;
         this.limit = limit;
         this.functionArn = functionArn;
@@ -116,11 +126,24 @@ final class EnvironmentPool implements AutoCloseable {
                             return log(initError(requestId, failed.error(), failed.document()), trigger, cold, initDuration);
                         }
                         case Init.TimedOut timedOut -> {
-                            return log(timeout(requestId, Duration.ZERO, " while initialising"), trigger, cold, initDuration);
+                            return log(timeout(requestId, function.timeout(), Duration.ZERO, " while initialising"), trigger,
+                                    cold, initDuration);
                         }
                     }
                 }
-                var result = environment.invoke(requestId, event, function.timeout(), functionArn, traceId());
+                var disruption = chaos.disruption(function.logicalId());
+                var limit = disruption.kind() == ChaosKind.OVERRUN && disruption.after().compareTo(function.timeout()) < 0
+                        ? disruption.after() : function.timeout();
+                var killer = disruption.kind() == ChaosKind.KILL ? ChaosKiller.start(environment, disruption.after()) : null;
+                var result = environment.invoke(requestId, event, limit, functionArn, traceId());
+                if (killer != null && killer.stop()) {
+                    chaos.record(ChaosKind.KILL, function.logicalId(), "killed " + function.logicalId() + " request "
+                            + requestId + " " + disruption.after().toMillis() + " ms into its invocation");
+                }
+                if (disruption.kind() == ChaosKind.OVERRUN && result instanceof Result.TimedOut) {
+                    chaos.record(ChaosKind.OVERRUN, function.logicalId(), function.logicalId() + " request " + requestId
+                            + " ran past a deadline cut to " + limit.toMillis() + " ms");
+                }
                 if (result instanceof Result.NotDelivered notDelivered) {
                     if (attempt == 1 && !cold) {
                         // An idle environment died unnoticed (e.g. after a fatal error): Lambda would
@@ -132,16 +155,20 @@ final class EnvironmentPool implements AutoCloseable {
                     return log(initError(requestId, ErrorDocument.of("Runtime.ExitError", notDelivered.reason()), null),
                             trigger, cold, initDuration);
                 }
-                return log(toInvocation(requestId, result, environment), trigger, cold, initDuration);
+                var invocation = toInvocation(requestId, result, environment, limit);
+                if (invocation.succeeded()) {
+                    chaos.observed(function.logicalId(), invocation.duration());
+                }
+                return log(invocation, trigger, cold, initDuration);
             }
         } finally {
             release(environment);
         }
     }
 
-    private Invocation toInvocation(String requestId, Result result, ExecutionEnvironment environment) {
+    private Invocation toInvocation(String requestId, Result result, ExecutionEnvironment environment, Duration limit) {
         return switch (result) {
-            case Result.TimedOut timedOut -> timeout(requestId, timedOut.duration(), "");
+            case Result.TimedOut timedOut -> timeout(requestId, limit, timedOut.duration(), "");
             case Result.NotDelivered notDelivered -> throw new AssertionError(notDelivered);
             case Result.Answered answered -> switch (answered.answer()) {
                 case Answer.Response response -> new Invocation(function.logicalId(), requestId, Outcome.SUCCESS,
@@ -181,8 +208,8 @@ final class EnvironmentPool implements AutoCloseable {
                 error.stackTrace(), Duration.ZERO);
     }
 
-    private Invocation timeout(String requestId, Duration duration, String phase) {
-        var seconds = String.format(Locale.ROOT, "%.2f", function.timeout().toMillis() / 1000.0);
+    private Invocation timeout(String requestId, Duration limit, Duration duration, String phase) {
+        var seconds = String.format(Locale.ROOT, "%.2f", limit.toMillis() / 1000.0);
         var error = ErrorDocument.of("Sandbox.Timedout",
                 "RequestId: " + requestId + " Error: Task timed out after " + seconds + " seconds" + phase);
         return new Invocation(function.logicalId(), requestId, Outcome.TIMEOUT, error.toJson(), error.errorType(),
@@ -304,6 +331,43 @@ final class EnvironmentPool implements AutoCloseable {
         random.nextBytes(parent);
         return "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000) + "-" + HexFormat.of().formatHex(bytes)
                 + ";Parent=" + HexFormat.of().formatHex(parent) + ";Sampled=0";
+    }
+
+    /** Kills an environment after a while, unless {@link #stop()} comes first (chaos: a crash mid-invocation). */
+    private static final class ChaosKiller {
+        private final ExecutionEnvironment environment;
+        private boolean stopped; // guarded by this
+        private boolean killed; // guarded by this
+
+        private ChaosKiller(ExecutionEnvironment environment) {
+            this.environment = environment;
+        }
+
+        static ChaosKiller start(ExecutionEnvironment environment, Duration after) {
+            var killer = new ChaosKiller(environment);
+            Thread.ofVirtual().name("chaos-kill-" + environment.pid()).start(() -> {
+                try {
+                    Thread.sleep(after);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                killer.kill();
+            });
+            return killer;
+        }
+
+        private synchronized void kill() {
+            if (!stopped) {
+                killed = true;
+                environment.kill();
+            }
+        }
+
+        /** Ends the killer's watch; true if it killed the environment first. */
+        synchronized boolean stop() {
+            stopped = true;
+            return killed;
+        }
     }
 
     @Override

@@ -111,6 +111,12 @@ final class ExecutionEnvironment implements AutoCloseable {
      */
     static ExecutionEnvironment launch(FunctionSpec function, FunctionCode code, LambdaJavaRuntime runtime,
             Map<String, String> variables, PrintStream jsonOutput, OutputListener outputListener) {
+        return launch(function, code, runtime, variables, jsonOutput, outputListener, List.of());
+    }
+
+    /** As the other {@code launch}, with {@code extraClasspath} after the function's code (the fault injector in chaos runs). */
+    static ExecutionEnvironment launch(FunctionSpec function, FunctionCode code, LambdaJavaRuntime runtime,
+            Map<String, String> variables, PrintStream jsonOutput, OutputListener outputListener, List<Path> extraClasspath) {
         Path temporaryDirectory;
         try {
             temporaryDirectory = Files.createTempDirectory("offstage-" + function.logicalId() + "-tmp-");
@@ -121,6 +127,7 @@ final class ExecutionEnvironment implements AutoCloseable {
         try {
             var classpath = new ArrayList<Path>(runtime.classpath());
             classpath.addAll(code.classpath());
+            classpath.addAll(extraClasspath);
             var command = new ArrayList<String>();
             command.add(runtime.java().toString());
             command.addAll(withoutXshareForAotCache(jvmOptions(function, runtime), variables.get("JAVA_TOOL_OPTIONS")));

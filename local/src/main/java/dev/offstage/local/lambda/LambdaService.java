@@ -1,10 +1,15 @@
 package dev.offstage.local.lambda;
 
+import dev.offstage.faults.FaultInjector;
+import dev.offstage.faults.FaultPlan;
+import dev.offstage.local.chaos.Chaos;
 import dev.offstage.local.lambda.FunctionSetupException.Problem;
 import dev.offstage.local.model.Application;
 import dev.offstage.local.model.FunctionSpec;
 import java.io.PrintStream;
+import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -68,12 +73,17 @@ public final class LambdaService implements Invoker, AutoCloseable {
     private final PrintStream jsonOutput;
     private final OutputListener outputListener;
     private final String region;
+    private final Chaos chaos;
+    private final Optional<FaultPlan> faults;
     private final Map<String, EnvironmentPool> pools = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private LambdaService(Application application, Map<String, String> platformEnvironment, LambdaSettings settings,
-            LambdaJavaRuntime runtime, PrintStream jsonOutput, OutputListener outputListener) {
+            LambdaJavaRuntime runtime, PrintStream jsonOutput, OutputListener outputListener, Chaos chaos,
+            Optional<FaultPlan> faults) {
         this.application = application;
+        this.chaos = chaos;
+        this.faults = faults;
         this.outputListener = outputListener;
         this.platformEnvironment = Map.copyOf(platformEnvironment);
         this.settings = settings;
@@ -101,8 +111,22 @@ public final class LambdaService implements Invoker, AutoCloseable {
      */
     public static LambdaService create(Application application, Map<String, String> platformEnvironment,
             LambdaSettings settings, OutputListener outputListener) {
+        return create(application, platformEnvironment, settings, outputListener, Chaos.NONE, Optional.empty());
+    }
+
+    /**
+     * As {@link #create(Application, Map, LambdaSettings, OutputListener)}, for a chaos run.
+     *
+     * @param chaos kills environments and cuts deadlines of the invocations it draws
+     * @param faults when present, the functions the chaos plan covers (every function without a
+     *     plan) run with {@code OFFSTAGE_FAULTS} set to it and the {@code offstage-faults} SDK
+     *     interceptor after their code on the class path
+     */
+    public static LambdaService create(Application application, Map<String, String> platformEnvironment,
+            LambdaSettings settings, OutputListener outputListener, Chaos chaos, Optional<FaultPlan> faults) {
         return new LambdaService(application, platformEnvironment, settings, LambdaJavaRuntime.prepare(), System.out,
-                Objects.requireNonNull(outputListener, "outputListener"));
+                Objects.requireNonNull(outputListener, "outputListener"), Objects.requireNonNull(chaos, "chaos"),
+                Objects.requireNonNull(faults, "faults"));
     }
 
     /**
@@ -258,7 +282,8 @@ public final class LambdaService implements Invoker, AutoCloseable {
             var limit = function.reservedConcurrency().orElse(settings.defaultConcurrency());
             var arn = "arn:aws:lambda:" + region + ":" + settings.accountId() + ":function:" + function.functionName();
             return new EnvironmentPool(function, limit, arn, () -> ExecutionEnvironment.launch(
-                    function, code, runtime, variables(function, code), jsonOutput, outputListener));
+                    function, code, runtime, variables(function, code), jsonOutput, outputListener,
+                    faulty(function) ? faultsClasspath() : List.of()), chaos);
         });
     }
 
@@ -295,7 +320,24 @@ public final class LambdaService implements Invoker, AutoCloseable {
         variables.put("TZ", ":UTC");
         variables.put("LANG", "en_US.UTF-8");
         variables.put("PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin");
+        if (faulty(function)) {
+            variables.put(FaultPlan.VARIABLE, faults.orElseThrow().toString());
+        }
         return variables;
+    }
+
+    /** Whether the function runs with fault injection: faults are on, and the chaos plan (if any) covers it. */
+    private boolean faulty(FunctionSpec function) {
+        return faults.isPresent() && (chaos.plan().isEmpty() || chaos.covers(function.logicalId()));
+    }
+
+    /** Where this JVM loaded the fault injector from (its jar, or classes directory), for a function's class path. */
+    private static List<Path> faultsClasspath() {
+        try {
+            return List.of(Path.of(FaultInjector.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("Cannot locate the offstage-faults jar", e);
+        }
     }
 
     /** {@code 2026/11/27/[$LATEST]<32 hex digits>}, one per environment, as in CloudWatch. */

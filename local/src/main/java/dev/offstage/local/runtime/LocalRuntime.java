@@ -11,6 +11,8 @@ import dev.offstage.local.resources.ProvisionedResources;
 import dev.offstage.local.resources.ResourceProvisioner;
 import dev.offstage.local.template.LocalNaming;
 import dev.offstage.local.template.Templates;
+import dev.offstage.local.chaos.Chaos;
+import dev.offstage.local.chaos.ChaosKind;
 import dev.offstage.local.triggers.AsyncInvoker;
 import dev.offstage.local.triggers.HttpApiServer;
 import dev.offstage.local.triggers.S3Notifications;
@@ -60,9 +62,11 @@ public final class LocalRuntime implements AutoCloseable {
     private final AsyncInvoker async;
     private final LocalEndpoints endpoints;
     private final Map<String, String> clientEnvironment;
+    private final Chaos chaos;
 
     private LocalRuntime(Deque<AutoCloseable> started, Application application, Invoker lambda,
-            AsyncInvoker async, LocalEndpoints endpoints, Map<String, String> clientEnvironment) {
+            AsyncInvoker async, LocalEndpoints endpoints, Map<String, String> clientEnvironment, Chaos chaos) {
+        this.chaos = chaos;
         this.started = started;
         this.application = application;
         this.lambda = lambda;
@@ -99,7 +103,9 @@ public final class LocalRuntime implements AutoCloseable {
 
             var invocations = new InvocationLog(RECENT_INVOCATIONS);
             var errors = new FunctionErrorLog(RECENT_ERRORS);
-            var lambda = LambdaService.create(application, emulators.environment(), options.lambdaSettings(), errors);
+            var chaos = options.chaos().map(Chaos::of).orElse(Chaos.NONE);
+            var lambda = LambdaService.create(application, emulators.environment(), options.lambdaSettings(), errors,
+                    chaos, options.faults());
             started.push(lambda);
             lambda.validate();
             if (options.initializeFunctions()) {
@@ -107,7 +113,7 @@ public final class LocalRuntime implements AutoCloseable {
             }
 
             var async = new AsyncInvoker(application, invocations.recording(lambda, InvocationLog.ASYNC), aws.sqs(),
-                    options.asyncTiming());
+                    options.asyncTiming(), chaos);
             started.push(async);
             var notifications = new S3Notifications(application);
             notifications.deliverTo(async);
@@ -121,7 +127,7 @@ public final class LocalRuntime implements AutoCloseable {
             started.remove(httpListener);   // the server owns the port now
             started.push(http);
             var sqs = SqsPoller.start(application, invocations.recording(lambda, InvocationLog.SQS), aws.sqs(),
-                    SqsPoller.Options.lambdaDefaults(options.lambdaSettings().defaultConcurrency()));
+                    SqsPoller.Options.lambdaDefaults(options.lambdaSettings().defaultConcurrency()), chaos);
             started.push(sqs);
 
             var ages = new PollerQueueAges(sqs, Clock.systemUTC());
@@ -137,7 +143,7 @@ public final class LocalRuntime implements AutoCloseable {
                             elapsed.toMillis(), application.functions().size(), application.queues().size(),
                             application.tables().size(), application.buckets().size(), application.secrets().size());
             return new LocalRuntime(started, application, invocations.recording(lambda, InvocationLog.DIRECT), async,
-                    endpoints, emulators.environment());
+                    endpoints, emulators.environment(), chaos);
         } catch (RuntimeException e) {
             closeAll(started);
             throw e;
@@ -203,6 +209,11 @@ public final class LocalRuntime implements AutoCloseable {
      */
     public Map<String, String> clientEnvironment() {
         return clientEnvironment;
+    }
+
+    /** What the chaos ({@link LocalRuntimeOptions#withChaos}) has done so far, by kind; all zero without it. */
+    public Map<ChaosKind, Long> chaosCounts() {
+        return chaos.counts();
     }
 
     /** Stops triggers, functions and emulators, newest first. Idempotent. */

@@ -1,5 +1,7 @@
 package dev.offstage.local.runtime;
 
+import dev.offstage.faults.FaultPlan;
+import dev.offstage.local.chaos.ChaosPlan;
 import dev.offstage.local.lambda.FunctionSetupException;
 import dev.offstage.local.lambda.LambdaSettings;
 import dev.offstage.local.template.TemplateException;
@@ -22,7 +24,12 @@ import java.util.concurrent.CountDownLatch;
  * --endpoints-file PATH        where to write the endpoints JSON (default .offstage/endpoints.json)
  * --backend local|localstack   emulators (default local: dynalite, ElasticMQ, S3Proxy)
  * --lazy                       start function environments on first use, not at startup
+ * --chaos SETTINGS             chaos on deliveries and invocations, e.g. seed=42;duplicate=0.1;kill=0.02 (ChaosPlan)
+ * --faults SETTINGS            SDK faults in the functions' AWS calls, e.g. seed=42;throttle=0.05 (OFFSTAGE_FAULTS format)
  * </pre>
+ *
+ * <p>{@code OFFSTAGE_FAULTS} in the runtime's own environment is refused: the runtime's clients
+ * would inject faults into its own polling and provisioning; {@code --faults} gives them to the functions.
  *
  * <p>Exit codes: 0 after a clean stop, 2 for bad arguments, 3 for a template or function mistake,
  * 4 when anything else stops startup (a port in use, no Docker for LocalStack, ...).
@@ -39,7 +46,8 @@ public final class Main {
             System.err.println("offstage local: " + e.getMessage());
             System.err.println("usage: scripts/dev [--template PATH] [--parameter-overrides K=V ...] [--secret Id=VALUE ...]"
                     + " [--stack-name NAME]"
-                    + " [--port N] [--endpoints-file PATH] [--backend local|localstack] [--lazy]");
+                    + " [--port N] [--endpoints-file PATH] [--backend local|localstack] [--lazy]"
+                    + " [--chaos SETTINGS] [--faults SETTINGS]");
             System.exit(2);
             return;
         }
@@ -77,6 +85,10 @@ public final class Main {
                 .withHttpPort(3000)
                 .withEndpointsFile(Path.of(".offstage", "endpoints.json"))
                 .withLambdaSettings(LambdaSettings.from(Environment.system()));
+        if (Environment.system().optional(FaultPlan.VARIABLE).isPresent()) {
+            throw new IllegalArgumentException(FaultPlan.VARIABLE + " is set in the runtime's environment, where it would"
+                    + " inject faults into the runtime's own polling and provisioning; unset it and pass --faults instead");
+        }
         var parameters = new LinkedHashMap<String, String>();
         var secrets = new LinkedHashMap<String, String>();
         for (int i = 0; i < args.length; i++) {
@@ -108,6 +120,8 @@ public final class Main {
                 case "--endpoints-file" -> options = options.withEndpointsFile(Path.of(value(args, ++i, arg)));
                 case "--backend" -> options = options.withBackend(backend(value(args, ++i, arg)));
                 case "--lazy" -> options = options.withInitializeFunctions(false);
+                case "--chaos" -> options = options.withChaos(ChaosPlan.parse(value(args, ++i, arg)));
+                case "--faults" -> options = options.withFaults(value(args, ++i, arg));
                 default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
             }
         }

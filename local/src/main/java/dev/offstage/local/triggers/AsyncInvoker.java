@@ -3,6 +3,8 @@ package dev.offstage.local.triggers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.offstage.local.chaos.Chaos;
+import dev.offstage.local.chaos.ChaosKind;
 import dev.offstage.local.lambda.Invocation;
 import dev.offstage.local.lambda.Invoker;
 import dev.offstage.local.model.Application;
@@ -105,11 +107,22 @@ public final class AsyncInvoker implements AutoCloseable {
     private final ExecutorService attempts;
     private final Map<String, String> queueUrls = new ConcurrentHashMap<>();
     private final AtomicInteger pending = new AtomicInteger();
+    private final Chaos chaos;
 
     /**
      * @param sqs the client for SQS destinations
      */
     public AsyncInvoker(Application application, Invoker invoker, SqsClient sqs, Timing timing) {
+        this(application, invoker, sqs, timing, Chaos.NONE);
+    }
+
+    /**
+     * As the other constructor, with {@code chaos} on accepted events: some accepted twice (two
+     * events, two request ids, as a duplicated S3 notification arrives), some delayed 0–2 s so that
+     * later events overtake them.
+     */
+    public AsyncInvoker(Application application, Invoker invoker, SqsClient sqs, Timing timing, Chaos chaos) {
+        this.chaos = chaos;
         this.application = application;
         this.invoker = invoker;
         this.sqs = sqs;
@@ -134,8 +147,25 @@ public final class AsyncInvoker implements AutoCloseable {
         }
         var event = new PendingEvent(function, eventJson.clone(), trigger, UUID.randomUUID().toString(), Instant.now());
         pending.incrementAndGet();
-        schedule(event, Duration.ZERO);
+        schedule(event, chaosDelay(event));
+        if (chaos.duplicate(functionLogicalId)) {
+            var twin = new PendingEvent(function, event.payload, trigger, UUID.randomUUID().toString(), event.accepted);
+            pending.incrementAndGet();
+            chaos.record(ChaosKind.DUPLICATE, functionLogicalId, "accepted " + trigger + " for " + functionLogicalId
+                    + " twice (request " + event.requestId + " and " + twin.requestId + ")");
+            schedule(twin, chaosDelay(twin));
+        }
         return event.requestId;
+    }
+
+    private Duration chaosDelay(PendingEvent event) {
+        if (!chaos.reorder(event.function.logicalId())) {
+            return Duration.ZERO;
+        }
+        var delay = chaos.between(Duration.ZERO, Duration.ofSeconds(2));
+        chaos.record(ChaosKind.REORDER, event.function.logicalId(), "delayed request " + event.requestId + " of "
+                + event.function.logicalId() + " by " + delay.toMillis() + " ms");
+        return delay;
     }
 
     /** Events accepted and not yet done (invoking, or waiting for a retry). */

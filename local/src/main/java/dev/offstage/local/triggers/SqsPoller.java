@@ -1,5 +1,7 @@
 package dev.offstage.local.triggers;
 
+import dev.offstage.local.chaos.Chaos;
+import dev.offstage.local.chaos.ChaosKind;
 import dev.offstage.local.lambda.Invocation;
 import dev.offstage.local.lambda.Invoker;
 import dev.offstage.local.model.Application;
@@ -31,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
@@ -131,6 +134,17 @@ public final class SqsPoller implements AutoCloseable {
      * @throws software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException when a queue has not been created
      */
     public static SqsPoller start(Application application, Invoker invoker, SqsClient sqs, Options options) {
+        return start(application, invoker, sqs, options, Chaos.NONE);
+    }
+
+    /**
+     * As {@link #start(Application, Invoker, SqsClient, Options)}, with {@code chaos} on deliveries:
+     * messages held back (visible again after 1–5 s), batches shuffled, messages delivered a second
+     * time in a concurrent invocation whose outcome deletes nothing (one the function throttles is
+     * delivered again once the batch is done), and, with {@code redeliver}, the messages a batch did
+     * not delete made visible again after that delay rather than the visibility timeout.
+     */
+    public static SqsPoller start(Application application, Invoker invoker, SqsClient sqs, Options options, Chaos chaos) {
         var threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sqs-mapping-", 0).factory());
         var mappings = new ArrayList<Mapping>();
         var region = sqs.serviceClientConfiguration().region().id();
@@ -163,7 +177,7 @@ public final class SqsPoller implements AutoCloseable {
                             + " s; Lambda rejects this event source mapping");
                 }
                 mappings.add(new Mapping(function, source, queue, url, arn, region, invoker, sqs, options, threads,
-                        visibilityTimeout));
+                        visibilityTimeout, chaos));
             }
         }
         for (var mapping : mappings) {
@@ -227,6 +241,7 @@ public final class SqsPoller implements AutoCloseable {
         private final Semaphore inFlight;
         private final CountDownLatch stopped = new CountDownLatch(1);
         private final Duration visibilityTimeout;
+        private final Chaos chaos;
         /** Received and not deleted, by message id. */
         private final Map<String, Unfinished> unfinished = new ConcurrentHashMap<>();
         private volatile Thread poller;
@@ -236,8 +251,9 @@ public final class SqsPoller implements AutoCloseable {
 
         Mapping(FunctionSpec function, EventSource.Sqs source, QueueSpec queue, String queueUrl, String queueArn,
                 String region, Invoker invoker, SqsClient sqs, Options options, ExecutorService threads,
-                Duration visibilityTimeout) {
+                Duration visibilityTimeout, Chaos chaos) {
             this.visibilityTimeout = visibilityTimeout;
+            this.chaos = chaos;
             this.function = function;
             this.source = source;
             this.queue = queue;
@@ -359,25 +375,122 @@ public final class SqsPoller implements AutoCloseable {
             }
         }
 
-        private void process(List<Message> batch) {
+        private void process(List<Message> received) {
+            var batch = withChaos(received);
+            if (batch.isEmpty()) {
+                return;
+            }
+            var duplicates = batch.stream().filter(message -> chaos.duplicate(function.logicalId())).toList();
+            var duplicate = duplicates.isEmpty() ? null : threads.submit(() -> invoke(duplicates, " duplicate"));
+            var invocation = invoke(batch, "");
+            if (invocation != null) {
+                switch (invocation.outcome()) {
+                    case SUCCESS -> {
+                        var deletable = succeeded(batch, invocation.payload());
+                        delete(batch, deletable);
+                        redeliverSoon(batch.stream().filter(message -> !deletable.contains(message)).toList());
+                    }
+                    case THROTTLED -> {
+                        LOG.warn("{} throttled: {} messages of {} return after the visibility timeout",
+                                function.logicalId(), batch.size(), queue.name());
+                        redeliverSoon(batch);
+                    }
+                    case FUNCTION_ERROR, TIMEOUT, INIT_ERROR -> {
+                        LOG.debug("{} failed ({}): {} messages of {} return after the visibility timeout",
+                                function.logicalId(), invocation.outcome(), batch.size(), queue.name());
+                        redeliverSoon(batch);
+                    }
+                }
+            } else {
+                redeliverSoon(batch);
+            }
+            if (duplicate != null) {
+                deliveredTwice(duplicates, duplicate);
+            }
+        }
+
+        /** Invokes the function with {@code batch}; null when the invocation itself could not be made (logged). */
+        private Invocation invoke(List<Message> batch, String kind) {
             var trigger = "sqs:" + queue.name();
             var event = Json.write(SqsEventJson.build(batch, queueArn, region)).getBytes(StandardCharsets.UTF_8);
-            Invocation invocation;
             try {
-                invocation = invoker.invoke(function.logicalId(), event, trigger + " (" + batch.size() + " messages)");
+                return invoker.invoke(function.logicalId(), event, trigger + " (" + batch.size() + kind + " messages)");
             } catch (RuntimeException e) {
                 LOG.error("Invoking {} with a batch of {} from {} failed; the messages return after the visibility timeout",
                         function.logicalId(), batch.size(), queue.name(), e);
+                return null;
+            }
+        }
+
+        /** The batch after the chaos's hold-backs and shuffle (as received without chaos). */
+        private List<Message> withChaos(List<Message> received) {
+            var batch = new ArrayList<Message>();
+            for (var message : received) {
+                if (chaos.holdBack(function.logicalId()) && changeVisibility(List.of(message),
+                        chaos.between(Duration.ofSeconds(1), Duration.ofSeconds(5)))) {
+                    chaos.record(ChaosKind.HOLD_BACK, function.logicalId(), "held back message " + message.messageId()
+                            + " of " + queue.name());
+                } else {
+                    batch.add(message);
+                }
+            }
+            if (batch.size() > 1 && chaos.reorder(function.logicalId())) {
+                chaos.record(ChaosKind.REORDER, function.logicalId(), "shuffled a batch of " + batch.size() + " from " + queue.name());
+                return chaos.shuffled(batch);
+            }
+            return batch;
+        }
+
+        /** Waits for a duplicate delivery; one the function throttled is delivered again now, in this batch's slot. */
+        private void deliveredTwice(List<Message> duplicates, java.util.concurrent.Future<Invocation> duplicate) {
+            Invocation outcome;
+            try {
+                outcome = duplicate.get();
+                if (outcome != null && outcome.outcome() == Invocation.Outcome.THROTTLED) {
+                    outcome = invoke(duplicates, " duplicate");
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                outcome = null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return;
             }
-            switch (invocation.outcome()) {
-                case SUCCESS -> delete(batch, succeeded(batch, invocation.payload()));
-                case THROTTLED -> LOG.warn("{} throttled: {} messages of {} return after the visibility timeout",
-                        function.logicalId(), batch.size(), queue.name());
-                case FUNCTION_ERROR, TIMEOUT, INIT_ERROR -> LOG.debug(
-                        "{} failed ({}): {} messages of {} return after the visibility timeout",
-                        function.logicalId(), invocation.outcome(), batch.size(), queue.name());
+            if (outcome != null && outcome.outcome() != Invocation.Outcome.THROTTLED) {
+                for (var message : duplicates) {
+                    chaos.record(ChaosKind.DUPLICATE, function.logicalId(), "delivered message " + message.messageId()
+                            + " of " + queue.name() + " twice (duplicate " + outcome.outcome() + ")");
+                }
             }
+        }
+
+        /** With the chaos's {@code redeliver}: the messages not deleted come back after it, not the visibility timeout. */
+        private void redeliverSoon(List<Message> messages) {
+            var delay = chaos.plan().flatMap(plan -> plan.redeliverAfter()).filter(ignored -> chaos.covers(function.logicalId()));
+            if (delay.isPresent() && !messages.isEmpty()) {
+                changeVisibility(messages, delay.get());
+            }
+        }
+
+        /** Makes the messages visible again after {@code delay} (whole seconds, rounded up); false if SQS refused. */
+        private boolean changeVisibility(List<Message> messages, Duration delay) {
+            var seconds = (int) Math.min(43_200, (delay.toMillis() + 999) / 1000);
+            var ok = true;
+            for (int start = 0; start < messages.size(); start += MAX_PER_RECEIVE) {
+                var chunk = messages.subList(start, Math.min(messages.size(), start + MAX_PER_RECEIVE));
+                var entries = new ArrayList<ChangeMessageVisibilityBatchRequestEntry>();
+                for (int i = 0; i < chunk.size(); i++) {
+                    entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i))
+                            .receiptHandle(chunk.get(i).receiptHandle()).visibilityTimeout(seconds).build());
+                }
+                try {
+                    var response = sqs.changeMessageVisibilityBatch(request -> request.queueUrl(queueUrl).entries(entries));
+                    ok &= response.failed().isEmpty();
+                } catch (RuntimeException e) {
+                    LOG.warn("Could not change the visibility of {} messages of {}: {}", chunk.size(), queue.name(), e.toString());
+                    ok = false;
+                }
+            }
+            return ok;
         }
 
         /** The messages of a successful invocation that may be deleted. */
