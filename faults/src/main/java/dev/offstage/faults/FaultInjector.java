@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -21,7 +23,8 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
  * Injects faults into DynamoDB, SQS and S3 calls as a {@link FaultPlan} says: throttling and 5xx
- * errors before a request is sent, latency, and 500s after a write has landed.
+ * errors before a request is sent, latency, 500s after a write has landed, and batch writes that
+ * only partly succeed ({@link PartialBatch}).
  *
  * <p>The SDK builds one per client from this module's
  * {@code software/amazon/awssdk/global/handlers/execution.interceptors} resource (the no-argument
@@ -39,10 +42,15 @@ public final class FaultInjector implements ExecutionInterceptor {
     private static final Logger LOG = LoggerFactory.getLogger(FaultInjector.class);
     // Carries this attempt's after-write decision from beforeTransmission to afterTransmission.
     private static final ExecutionAttribute<Boolean> FAIL_AFTER_WRITE = new ExecutionAttribute<>("OffstageFaultsFailAfterWrite");
+    // Names the injector that cut the batch: another injector on the same client (an inert global one beside an
+    // explicit one, in tests) sees the attribute too and must not report the entries twice.
+    private static final ExecutionAttribute<Cut> PARTIAL = new ExecutionAttribute<>("OffstageFaultsPartialBatch");
     private static final AtomicLong REQUEST_IDS = new AtomicLong();
 
     private final Optional<FaultPlan> plan;
     private final Map<AwsService, SplittableRandom> randoms = new EnumMap<>(AwsService.class); // guarded by itself
+    /** Partial batches draw from a stream of their own, once per call (not per attempt). */
+    private final SplittableRandom partialRandom; // guarded by itself
 
     /**
      * The injector the SDK builds: the plan in {@code OFFSTAGE_FAULTS}, or none.
@@ -60,6 +68,7 @@ public final class FaultInjector implements ExecutionInterceptor {
 
     private FaultInjector(Optional<FaultPlan> plan) {
         this.plan = plan;
+        this.partialRandom = new SplittableRandom(plan.map(active -> active.seed() * 31 + 7).orElse(0L));
         plan.ifPresent(active -> LOG.atWarn().addKeyValue("faultPlan", active.toString())
                 .log("Fault injection is on for this client ({})", FaultPlan.VARIABLE));
     }
@@ -67,6 +76,41 @@ public final class FaultInjector implements ExecutionInterceptor {
     /** The plan this injector follows, or empty when it injects nothing. */
     public Optional<FaultPlan> plan() {
         return plan;
+    }
+
+    /** A batch write, now and then, loses some entries on the way (once per call: its retries resend what is left). */
+    @Override
+    public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
+        var service = coveredService(attributes);
+        var operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        if (service.isEmpty() || plan.orElseThrow().partialBatch() == 0 || !PartialBatch.OPERATIONS.contains(operation)) {
+            return context.request();
+        }
+        Optional<PartialBatch> cut;
+        synchronized (partialRandom) {
+            if (partialRandom.nextDouble() >= plan.get().partialBatch()) {
+                return context.request();
+            }
+            cut = PartialBatch.cut(service.get(), context.request(), partialRandom.split());
+        }
+        if (cut.isEmpty()) {
+            return context.request();
+        }
+        FaultCounts.record(FaultKind.PARTIAL_BATCH);
+        LOG.atWarn().addKeyValue("fault", FaultKind.PARTIAL_BATCH).addKeyValue("service", service.get().settingName())
+                .addKeyValue("operation", operation).addKeyValue("leftOut", cut.get().leftOut())
+                .addKeyValue("entries", cut.get().entries())
+                .log("Injected {}: {} {} sent {} of {} entries", FaultKind.PARTIAL_BATCH, service.get().settingName(), operation,
+                        cut.get().entries() - cut.get().leftOut(), cut.get().entries());
+        attributes.putAttribute(PARTIAL, new Cut(this, cut.get()));
+        return cut.get().request();
+    }
+
+    /** Lists the entries {@link #modifyRequest} left out as the service lists entries it did not process. */
+    @Override
+    public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
+        var cut = attributes.getAttribute(PARTIAL);
+        return cut == null || cut.by() != this ? context.response() : cut.batch().report().apply(context.response());
     }
 
     @Override
@@ -166,6 +210,9 @@ public final class FaultInjector implements ExecutionInterceptor {
         } catch (IOException ignored) {
             // The caller gets the injected error either way.
         }
+    }
+
+    private record Cut(FaultInjector by, PartialBatch batch) {
     }
 
     private record Draw(double latency, double fault, boolean variant, double afterWrite) {

@@ -8,6 +8,8 @@ public enum FaultKind {
     SERVER_ERROR,
     /** A 500 after a write succeeded: the write landed, the caller sees an error. */
     FAIL_AFTER_WRITE,
+    /** A batch write sent without some of its entries, which the answer lists as not processed. */
+    PARTIAL_BATCH,
     /** A delay before the request was sent. */
     LATENCY
 }

@@ -2,9 +2,9 @@ package dev.offstage.faults;
 
 import dev.offstage.shared.config.ConfigurationException;
 import dev.offstage.shared.config.Environment;
+import dev.offstage.shared.config.SettingsString;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * What to inject, read from {@code OFFSTAGE_FAULTS}: a seed, a rate per fault kind, a latency range
  * and the services affected. Immutable.
  *
- * <pre>{@code OFFSTAGE_FAULTS="seed=42;throttle=0.05;error5xx=0.02;failAfterWrite=0.02;latency=0-200ms;services=dynamodb,sqs,s3"}</pre>
+ * <pre>{@code OFFSTAGE_FAULTS="seed=42;throttle=0.05;error5xx=0.02;failAfterWrite=0.02;partialBatch=0.05;latency=0-200ms;services=dynamodb,sqs,s3"}</pre>
  *
  * <ul>
  *   <li>{@code seed} (required): a long; the same seed and the same calls give the same faults;</li>
@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  *       500/503 before the request is sent (nothing lands); their sum is at most 1;</li>
  *   <li>{@code failAfterWrite}: the share of successful write attempts answered with a 500 after
  *       the service applied them (the write landed, the caller sees an error);</li>
+ *   <li>{@code partialBatch}: the share of batch writes ({@code BatchWriteItem}, {@code SendMessageBatch},
+ *       {@code DeleteObjects}) of two entries or more that only partly succeed: some entries are not
+ *       sent, and the answer reports them as AWS reports entries it did not process;</li>
  *   <li>{@code latency}: {@code MIN-MAXms} (or {@code Nms}), a delay drawn uniformly for every attempt;</li>
  *   <li>{@code services}: a comma list of {@code dynamodb}, {@code sqs}, {@code s3}; all three when omitted.</li>
  * </ul>
@@ -32,16 +35,15 @@ import java.util.regex.Pattern;
  * @param latencyMin the shortest delay added to an attempt; {@link Duration#ZERO} when no latency is added
  * @param latencyMax the longest delay added to an attempt; {@link Duration#ZERO} when no latency is added
  */
-public record FaultPlan(long seed, double throttle, double serverError, double failAfterWrite,
+public record FaultPlan(long seed, double throttle, double serverError, double failAfterWrite, double partialBatch,
                         Duration latencyMin, Duration latencyMax, Set<AwsService> services) {
 
     /** The environment variable the plan is read from. */
     public static final String VARIABLE = "OFFSTAGE_FAULTS";
 
     private static final Duration MAX_LATENCY = Duration.ofMinutes(1);
-    private static final Pattern RATE = Pattern.compile("\\d*\\.?\\d+");
     private static final Pattern LATENCY = Pattern.compile("(\\d{1,6})(?:-(\\d{1,6}))?ms");
-    private static final Set<String> KEYS = Set.of("seed", "throttle", "error5xx", "failAfterWrite", "latency", "services");
+    private static final Set<String> KEYS = Set.of("seed", "throttle", "error5xx", "failAfterWrite", "partialBatch", "latency", "services");
 
     public FaultPlan {
         services = Set.copyOf(services);
@@ -62,60 +64,35 @@ public record FaultPlan(long seed, double throttle, double serverError, double f
      * @throws ConfigurationException naming the variable and the offending setting
      */
     public static FaultPlan parse(String settings) {
-        Long seed = null;
-        double throttle = 0;
-        double serverError = 0;
-        double failAfterWrite = 0;
-        Duration latencyMin = Duration.ZERO;
-        Duration latencyMax = Duration.ZERO;
-        Set<AwsService> services = EnumSet.allOf(AwsService.class);
-        var seen = new HashSet<String>();
-        for (var entry : settings.split(";")) {
-            if (entry.isBlank()) {
-                continue;
+        var given = SettingsString.parse(settings, KEYS, problem -> invalid(settings, problem));
+        var seed = given.seed();
+        var throttle = given.rate("throttle");
+        var serverError = given.rate("error5xx");
+        var failAfterWrite = given.rate("failAfterWrite");
+        var partialBatch = given.rate("partialBatch");
+        var latencyMin = Duration.ZERO;
+        var latencyMax = Duration.ZERO;
+        if (given.has("latency")) {
+            var value = given.values().get("latency");
+            var matcher = LATENCY.matcher(value);
+            if (!matcher.matches()) {
+                throw invalid(settings, "latency must be MIN-MAXms or Nms, e.g. 0-200ms, was '" + value + "'");
             }
-            var equals = entry.indexOf('=');
-            if (equals < 0) {
-                throw invalid(settings, "'" + entry.strip() + "' is not key=value");
-            }
-            var key = entry.substring(0, equals).strip();
-            var value = entry.substring(equals + 1).strip();
-            if (!KEYS.contains(key)) {
-                throw invalid(settings, "unknown setting '" + key + "' (known: seed, throttle, error5xx, failAfterWrite, latency, services)");
-            }
-            if (!seen.add(key)) {
-                throw invalid(settings, "'" + key + "' is set twice");
-            }
-            switch (key) {
-                case "seed" -> seed = parseSeed(settings, value);
-                case "throttle" -> throttle = parseRate(settings, key, value);
-                case "error5xx" -> serverError = parseRate(settings, key, value);
-                case "failAfterWrite" -> failAfterWrite = parseRate(settings, key, value);
-                case "latency" -> {
-                    var matcher = LATENCY.matcher(value);
-                    if (!matcher.matches()) {
-                        throw invalid(settings, "latency must be MIN-MAXms or Nms, e.g. 0-200ms, was '" + value + "'");
-                    }
-                    latencyMin = Duration.ofMillis(Long.parseLong(matcher.group(1)));
-                    latencyMax = matcher.group(2) == null ? latencyMin : Duration.ofMillis(Long.parseLong(matcher.group(2)));
-                    if (latencyMax.compareTo(latencyMin) < 0 || latencyMax.compareTo(MAX_LATENCY) > 0) {
-                        throw invalid(settings, "latency needs MIN <= MAX <= 60000ms, was '" + value + "'");
-                    }
-                }
-                case "services" -> services = parseServices(settings, value);
-                default -> throw new IllegalStateException(key);
+            latencyMin = Duration.ofMillis(Long.parseLong(matcher.group(1)));
+            latencyMax = matcher.group(2) == null ? latencyMin : Duration.ofMillis(Long.parseLong(matcher.group(2)));
+            if (latencyMax.compareTo(latencyMin) < 0 || latencyMax.compareTo(MAX_LATENCY) > 0) {
+                throw invalid(settings, "latency needs MIN <= MAX <= 60000ms, was '" + value + "'");
             }
         }
-        if (seed == null) {
-            throw invalid(settings, "'seed' is required, so that a run can be repeated");
-        }
+        Set<AwsService> services = given.has("services")
+                ? parseServices(settings, given.values().get("services")) : EnumSet.allOf(AwsService.class);
         if (throttle + serverError > 1) {
             throw invalid(settings, "throttle + error5xx must be at most 1, was " + (throttle + serverError));
         }
-        if (throttle == 0 && serverError == 0 && failAfterWrite == 0 && latencyMax.isZero()) {
-            throw invalid(settings, "no fault configured: set throttle, error5xx, failAfterWrite or latency (or unset the variable)");
+        if (throttle == 0 && serverError == 0 && failAfterWrite == 0 && partialBatch == 0 && latencyMax.isZero()) {
+            throw invalid(settings, "no fault configured: set throttle, error5xx, failAfterWrite, partialBatch or latency (or unset the variable)");
         }
-        return new FaultPlan(seed, throttle, serverError, failAfterWrite, latencyMin, latencyMax, services);
+        return new FaultPlan(seed, throttle, serverError, failAfterWrite, partialBatch, latencyMin, latencyMax, services);
     }
 
     /** This plan in the {@code OFFSTAGE_FAULTS} format, every setting spelled out: {@code parse(toString())} equals it. */
@@ -124,7 +101,7 @@ public record FaultPlan(long seed, double throttle, double serverError, double f
         var serviceNames = new StringJoiner(",");
         EnumSet.copyOf(services).forEach(service -> serviceNames.add(service.settingName()));
         return "seed=" + seed + ";throttle=" + throttle + ";error5xx=" + serverError + ";failAfterWrite=" + failAfterWrite
-                + ";latency=" + latencyMin.toMillis() + "-" + latencyMax.toMillis() + "ms;services=" + serviceNames;
+                + ";partialBatch=" + partialBatch + ";latency=" + latencyMin.toMillis() + "-" + latencyMax.toMillis() + "ms;services=" + serviceNames;
     }
 
     /** Whether calls to {@code service} get faults. */
@@ -134,22 +111,6 @@ public record FaultPlan(long seed, double throttle, double serverError, double f
 
     boolean addsLatency() {
         return !latencyMax.isZero();
-    }
-
-    private static long parseSeed(String settings, String value) {
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw invalid(settings, "seed must be an integer, was '" + value + "'");
-        }
-    }
-
-    private static double parseRate(String settings, String key, String value) {
-        var rate = RATE.matcher(value).matches() ? Double.parseDouble(value) : -1;
-        if (rate < 0 || rate > 1) {
-            throw invalid(settings, key + " must be a rate from 0 to 1 such as 0.05, was '" + value + "'");
-        }
-        return rate;
     }
 
     private static Set<AwsService> parseServices(String settings, String value) {
@@ -164,6 +125,6 @@ public record FaultPlan(long seed, double throttle, double serverError, double f
 
     private static ConfigurationException invalid(String settings, String problem) {
         return new ConfigurationException("Environment variable " + VARIABLE + " is malformed: " + problem
-                + ". Was '" + settings + "'. Format: seed=42;throttle=0.05;error5xx=0.02;failAfterWrite=0.02;latency=0-200ms;services=dynamodb,sqs,s3");
+                + ". Was '" + settings + "'. Format: seed=42;throttle=0.05;error5xx=0.02;failAfterWrite=0.02;partialBatch=0.05;latency=0-200ms;services=dynamodb,sqs,s3");
     }
 }

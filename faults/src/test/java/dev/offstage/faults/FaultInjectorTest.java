@@ -190,6 +190,67 @@ class FaultInjectorTest {
     }
 
     @Test
+    void partialBatchSendsSomeEntriesAndListsTheRestAsTheServiceListsEntriesItDidNotProcess() {
+        var plan = FaultPlan.parse("seed=21;partialBatch=1.0");
+        var before = FaultCounts.snapshot();
+
+        var sqsEntries = new ArrayList<software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry>();
+        for (int i = 0; i < 10; i++) {
+            sqsEntries.add(software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry.builder()
+                    .id("e" + i).messageBody("body-" + i).build());
+        }
+        var sent = sqs(plan, new AttemptCounter(), 1).sendMessageBatch(send -> send.queueUrl(queueUrl).entries(sqsEntries));
+        assertThat(sent.failed()).isNotEmpty().allSatisfy(failure -> {
+            assertThat(failure.code()).isEqualTo("InternalError");
+            assertThat(failure.senderFault()).isFalse();
+        });
+        assertThat(sent.successful().size() + sent.failed().size()).as(sent.successful().size() + " ok, " + sent.failed().size() + " failed, in queue " + messagesIn(queueUrl)).isEqualTo(10);
+        assertThat(messagesIn(queueUrl)).as("only the entries reported successful were sent").isEqualTo(sent.successful().size());
+
+        var writes = new ArrayList<software.amazon.awssdk.services.dynamodb.model.WriteRequest>();
+        for (int i = 0; i < 6; i++) {
+            var id = "batch-" + i;
+            writes.add(software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder()
+                    .putRequest(put -> put.item(item(id))).build());
+        }
+        var written = dynamoDb(plan, new AttemptCounter(), 1).batchWriteItem(batch -> batch.requestItems(Map.of(table, writes)));
+        var unprocessed = written.unprocessedItems().getOrDefault(table, List.of()).stream()
+                .map(write -> write.putRequest().item().get("id").s()).toList();
+        assertThat(unprocessed).isNotEmpty().hasSizeLessThan(6);
+        for (int i = 0; i < 6; i++) {
+            var id = "batch-" + i;
+            assertThat(aws.dynamoDb().getItem(get -> get.tableName(table).key(item(id)).consistentRead(true)).hasItem())
+                    .as(id).isEqualTo(!unprocessed.contains(id));
+        }
+
+        var keys = List.of("k1", "k2", "k3", "k4");
+        keys.forEach(key -> aws.s3().putObject(put -> put.bucket(bucket).key(key), RequestBody.fromString(key)));
+        var deleted = s3(plan, new AttemptCounter(), 1).deleteObjects(delete -> delete.bucket(bucket).delete(objects -> objects
+                .objects(keys.stream().map(key -> software.amazon.awssdk.services.s3.model.ObjectIdentifier.builder().key(key).build())
+                        .toList()).quiet(true)));
+        var notDeleted = deleted.errors().stream().map(error -> error.key()).toList();
+        assertThat(notDeleted).isNotEmpty().hasSizeLessThan(4);
+        assertThat(aws.s3().listObjectsV2(list -> list.bucket(bucket)).contents()).extracting(object -> object.key())
+                .containsExactlyInAnyOrderElementsOf(notDeleted);
+
+        assertThat(injectedSince(before, FaultKind.PARTIAL_BATCH)).isEqualTo(3);
+    }
+
+    @Test
+    void partialBatchLeavesSingleEntryBatchesAndOtherCallsAlone() {
+        var plan = FaultPlan.parse("seed=22;partialBatch=1.0");
+        var before = FaultCounts.snapshot();
+
+        var sent = sqs(plan, new AttemptCounter(), 1).sendMessageBatch(send -> send.queueUrl(queueUrl).entries(
+                software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry.builder().id("only").messageBody("b").build()));
+        dynamoDb(plan, new AttemptCounter(), 1).putItem(put -> put.tableName(table).item(item("single")));
+
+        assertThat(sent.failed()).isEmpty();
+        assertThat(messagesIn(queueUrl)).isEqualTo(1);
+        assertThat(FaultCounts.snapshot()).isEqualTo(before);
+    }
+
+    @Test
     void retriedCallsSucceedAndEveryFaultedAttemptIsCounted() {
         var plan = FaultPlan.parse("seed=11;throttle=0.3;error5xx=0.2;services=dynamodb");
         var before = FaultCounts.snapshot();

@@ -16,9 +16,9 @@ class FaultPlanTest {
 
     @Test
     void everySettingIsRead() {
-        var plan = FaultPlan.parse(" seed=42; throttle=0.05;error5xx=.02 ;failAfterWrite=1;latency=10-200ms;services=sqs, S3;");
+        var plan = FaultPlan.parse(" seed=42; throttle=0.05;error5xx=.02 ;failAfterWrite=1;partialBatch=0.5;latency=10-200ms;services=sqs, S3;");
 
-        assertThat(plan).isEqualTo(new FaultPlan(42, 0.05, 0.02, 1.0,
+        assertThat(plan).isEqualTo(new FaultPlan(42, 0.05, 0.02, 1.0, 0.5,
                 Duration.ofMillis(10), Duration.ofMillis(200), Set.of(AwsService.SQS, AwsService.S3)));
     }
 
@@ -26,7 +26,7 @@ class FaultPlanTest {
     void aPlanPrintsInTheFormatItWasReadFrom() {
         var plan = FaultPlan.parse("seed=3;failAfterWrite=0.25;services=s3,dynamodb");
 
-        assertThat(plan).hasToString("seed=3;throttle=0.0;error5xx=0.0;failAfterWrite=0.25;latency=0-0ms;services=dynamodb,s3");
+        assertThat(plan).hasToString("seed=3;throttle=0.0;error5xx=0.0;failAfterWrite=0.25;partialBatch=0.0;latency=0-0ms;services=dynamodb,s3");
         assertThat(FaultPlan.parse(plan.toString())).isEqualTo(plan);
     }
 

@@ -1,6 +1,7 @@
 package dev.offstage.local.chaos;
 
 import dev.offstage.shared.config.ConfigurationException;
+import dev.offstage.shared.config.SettingsString;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
@@ -18,7 +19,8 @@ import java.util.regex.Pattern;
  *   <li>{@code duplicate}: the share of SQS messages delivered a second time (same message id, in a
  *       concurrent invocation of their own) and of asynchronous events accepted twice;</li>
  *   <li>{@code reorder}: the share of SQS batches shuffled and of asynchronous events delayed 0–2 s; half
- *       of it is the share of SQS messages held back (made visible again after 1–5 s);</li>
+ *       of it is the share of SQS messages held back on their first receive (made visible again after
+ *       1–5 s: it costs them one receive, never more);</li>
  *   <li>{@code kill}: the share of invocations whose environment is killed at a random moment of the
  *       function's typical duration;</li>
  *   <li>{@code overrun}: the share of invocations whose deadline is cut to a random moment of the
@@ -36,7 +38,6 @@ import java.util.regex.Pattern;
 public record ChaosPlan(long seed, double duplicate, double reorder, double kill, double overrun,
                         Optional<Duration> redeliverAfter, Set<String> functions) {
 
-    private static final Pattern RATE = Pattern.compile("\\d*\\.?\\d+");
     private static final Pattern DELAY = Pattern.compile("(\\d{1,6})(ms|s)");
     private static final Set<String> KEYS = Set.of("seed", "duplicate", "reorder", "kill", "overrun", "redeliver", "functions");
     private static final String FORMAT = "seed=42;duplicate=0.1;reorder=0.2;kill=0.03;overrun=0.02;redeliver=2s;functions=IdA,IdB";
@@ -51,65 +52,31 @@ public record ChaosPlan(long seed, double duplicate, double reorder, double kill
      * @throws ConfigurationException naming the offending setting and the format
      */
     public static ChaosPlan parse(String settings) {
-        Long seed = null;
-        double duplicate = 0;
-        double reorder = 0;
-        double kill = 0;
-        double overrun = 0;
-        Optional<Duration> redeliver = Optional.empty();
-        Set<String> functions = Set.of();
-        var seen = new HashSet<String>();
-        for (var entry : settings.split(";")) {
-            if (entry.isBlank()) {
-                continue;
+        var given = SettingsString.parse(settings, KEYS, problem -> invalid(settings, problem));
+        var seed = given.seed();
+        var duplicate = given.rate("duplicate");
+        var reorder = given.rate("reorder");
+        var kill = given.rate("kill");
+        var overrun = given.rate("overrun");
+        var redeliver = Optional.<Duration>empty();
+        if (given.has("redeliver")) {
+            var value = given.values().get("redeliver");
+            var matcher = DELAY.matcher(value);
+            if (!matcher.matches()) {
+                throw invalid(settings, "redeliver must be Ns or Nms, e.g. 2s, was '" + value + "'");
             }
-            var equals = entry.indexOf('=');
-            if (equals < 0) {
-                throw invalid(settings, "'" + entry.strip() + "' is not key=value");
-            }
-            var key = entry.substring(0, equals).strip();
-            var value = entry.substring(equals + 1).strip();
-            if (!KEYS.contains(key)) {
-                throw invalid(settings, "unknown setting '" + key + "' (known: seed, duplicate, reorder, kill, overrun, redeliver, functions)");
-            }
-            if (!seen.add(key)) {
-                throw invalid(settings, "'" + key + "' is set twice");
-            }
-            switch (key) {
-                case "seed" -> {
-                    try {
-                        seed = Long.parseLong(value);
-                    } catch (NumberFormatException e) {
-                        throw invalid(settings, "seed must be an integer, was '" + value + "'");
-                    }
-                }
-                case "duplicate" -> duplicate = rate(settings, key, value);
-                case "reorder" -> reorder = rate(settings, key, value);
-                case "kill" -> kill = rate(settings, key, value);
-                case "overrun" -> overrun = rate(settings, key, value);
-                case "redeliver" -> {
-                    var matcher = DELAY.matcher(value);
-                    if (!matcher.matches()) {
-                        throw invalid(settings, "redeliver must be Ns or Nms, e.g. 2s, was '" + value + "'");
-                    }
-                    var amount = Long.parseLong(matcher.group(1));
-                    redeliver = Optional.of(matcher.group(2).equals("s") ? Duration.ofSeconds(amount) : Duration.ofMillis(amount));
-                }
-                case "functions" -> {
-                    var names = new HashSet<String>();
-                    for (var name : value.split(",")) {
-                        if (!name.strip().matches("[A-Za-z0-9]+")) {
-                            throw invalid(settings, "functions must list template logical ids, was '" + value + "'");
-                        }
-                        names.add(name.strip());
-                    }
-                    functions = names;
-                }
-                default -> throw new IllegalStateException(key);
-            }
+            var amount = Long.parseLong(matcher.group(1));
+            redeliver = Optional.of(matcher.group(2).equals("s") ? Duration.ofSeconds(amount) : Duration.ofMillis(amount));
         }
-        if (seed == null) {
-            throw invalid(settings, "'seed' is required, so that a run can be repeated");
+        var functions = new HashSet<String>();
+        if (given.has("functions")) {
+            var value = given.values().get("functions");
+            for (var name : value.split(",")) {
+                if (!name.strip().matches("[A-Za-z0-9]+")) {
+                    throw invalid(settings, "functions must list template logical ids, was '" + value + "'");
+                }
+                functions.add(name.strip());
+            }
         }
         if (kill + overrun > 1) {
             throw invalid(settings, "kill + overrun must be at most 1, was " + (kill + overrun));
@@ -128,14 +95,6 @@ public record ChaosPlan(long seed, double duplicate, double reorder, double kill
         return "seed=" + seed + ";duplicate=" + duplicate + ";reorder=" + reorder + ";kill=" + kill + ";overrun=" + overrun
                 + redeliverAfter.map(delay -> ";redeliver=" + delay.toMillis() + "ms").orElse("")
                 + (functions.isEmpty() ? "" : ";functions=" + String.join(",", new java.util.TreeSet<>(functions)));
-    }
-
-    private static double rate(String settings, String key, String value) {
-        var rate = RATE.matcher(value).matches() ? Double.parseDouble(value) : -1;
-        if (rate < 0 || rate > 1) {
-            throw invalid(settings, key + " must be a rate from 0 to 1 such as 0.05, was '" + value + "'");
-        }
-        return rate;
     }
 
     private static ConfigurationException invalid(String settings, String problem) {

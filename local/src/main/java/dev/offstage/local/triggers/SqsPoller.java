@@ -25,7 +25,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -139,8 +141,9 @@ public final class SqsPoller implements AutoCloseable {
 
     /**
      * As {@link #start(Application, Invoker, SqsClient, Options)}, with {@code chaos} on deliveries:
-     * messages held back (visible again after 1–5 s), batches shuffled, messages delivered a second
-     * time in a concurrent invocation whose outcome deletes nothing (one the function throttles is
+     * messages held back on their first receive (visible again after 1–5 s), batches shuffled, messages
+     * delivered a second time in an invocation of their own whose outcome deletes nothing (concurrent
+     * when the mapping has a free slot, else right after the batch; one the function throttles is
      * delivered again once the batch is done), and, with {@code redeliver}, the messages a batch did
      * not delete made visible again after that delay rather than the visibility timeout.
      */
@@ -381,7 +384,22 @@ public final class SqsPoller implements AutoCloseable {
                 return;
             }
             var duplicates = batch.stream().filter(message -> chaos.duplicate(function.logicalId())).toList();
-            var duplicate = duplicates.isEmpty() ? null : threads.submit(() -> invoke(duplicates, " duplicate"));
+            // Concurrently only with a slot of the mapping's own: a duplicate must not take the environment
+            // the batches need (they would be throttled by the chaos, not by the load); else right after.
+            Future<Invocation> duplicate = null;
+            if (!duplicates.isEmpty() && inFlight.tryAcquire()) {
+                try {
+                    duplicate = threads.submit(() -> {
+                        try {
+                            return invoke(duplicates, " duplicate");
+                        } finally {
+                            inFlight.release();
+                        }
+                    });
+                } catch (RejectedExecutionException closing) {
+                    inFlight.release();
+                }
+            }
             var invocation = invoke(batch, "");
             if (invocation != null) {
                 switch (invocation.outcome()) {
@@ -404,7 +422,7 @@ public final class SqsPoller implements AutoCloseable {
             } else {
                 redeliverSoon(batch);
             }
-            if (duplicate != null) {
+            if (!duplicates.isEmpty()) {
                 deliveredTwice(duplicates, duplicate);
             }
         }
@@ -426,7 +444,9 @@ public final class SqsPoller implements AutoCloseable {
         private List<Message> withChaos(List<Message> received) {
             var batch = new ArrayList<Message>();
             for (var message : received) {
-                if (chaos.holdBack(function.logicalId()) && changeVisibility(List.of(message),
+                // Only on a first receive: a hold-back spends a receive, and must not dead-letter a message alone.
+                var firstReceive = "1".equals(message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT));
+                if (firstReceive && chaos.holdBack(function.logicalId()) && changeVisibility(List.of(message),
                         chaos.between(Duration.ofSeconds(1), Duration.ofSeconds(5)))) {
                     chaos.record(ChaosKind.HOLD_BACK, function.logicalId(), "held back message " + message.messageId()
                             + " of " + queue.name());
@@ -441,15 +461,18 @@ public final class SqsPoller implements AutoCloseable {
             return batch;
         }
 
-        /** Waits for a duplicate delivery; one the function throttled is delivered again now, in this batch's slot. */
-        private void deliveredTwice(List<Message> duplicates, java.util.concurrent.Future<Invocation> duplicate) {
+        /**
+         * Waits for the concurrent duplicate delivery, or makes it now when there was none; one the function
+         * throttled is delivered again now, in this batch's slot.
+         */
+        private void deliveredTwice(List<Message> duplicates, Future<Invocation> duplicate) {
             Invocation outcome;
             try {
-                outcome = duplicate.get();
+                outcome = duplicate == null ? invoke(duplicates, " duplicate") : duplicate.get();
                 if (outcome != null && outcome.outcome() == Invocation.Outcome.THROTTLED) {
                     outcome = invoke(duplicates, " duplicate");
                 }
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 outcome = null;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

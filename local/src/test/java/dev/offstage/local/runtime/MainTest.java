@@ -3,6 +3,9 @@ package dev.offstage.local.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.offstage.faults.FaultPlan;
+import dev.offstage.local.chaos.ChaosPlan;
+import dev.offstage.shared.config.ConfigurationException;
 import dev.offstage.testing.TestSecrets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -68,5 +71,19 @@ class MainTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--verbose");
         assertThatThrownBy(() -> Main.parse(new String[] {"--template", "no/such/template.yaml"}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no template at");
+    }
+
+    @Test
+    void chaosAndFaultsAreReadInTheirOwnFormatsAndMalformedOnesRefused() {
+        var options = Main.parse(new String[] {"--template", TEMPLATE, "--chaos", "seed=9;kill=0.1;functions=EchoFunction",
+                "--faults", "seed=9;throttle=0.2"});
+
+        assertThat(options.chaos()).hasValue(ChaosPlan.parse("seed=9;kill=0.1;functions=EchoFunction"));
+        assertThat(options.faults()).hasValue(FaultPlan.parse("seed=9;throttle=0.2"));
+        assertThat(Main.parse(new String[] {"--template", TEMPLATE}).chaos()).isEmpty();
+        assertThatThrownBy(() -> Main.parse(new String[] {"--template", TEMPLATE, "--chaos", "kill=0.1"}))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("'seed' is required");
+        assertThatThrownBy(() -> Main.parse(new String[] {"--template", TEMPLATE, "--faults", "seed=1;throttle=2"}))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("throttle must be a rate");
     }
 }

@@ -8,6 +8,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import dev.offstage.local.chaos.Chaos;
+import dev.offstage.local.chaos.ChaosKind;
+import dev.offstage.local.chaos.ChaosPlan;
 import dev.offstage.local.model.Application;
 import dev.offstage.local.model.AsyncConfig;
 import dev.offstage.local.model.EventSource;
@@ -101,6 +104,20 @@ class SqsPollerTest {
 
     private void start(Application application) {
         pollers.add(SqsPoller.start(application, invoker, sqs, FAST));
+    }
+
+    private Chaos startWithChaos(Application application, String plan) {
+        var chaos = Chaos.of(ChaosPlan.parse(plan));
+        pollers.add(SqsPoller.start(application, invoker, sqs, FAST, chaos));
+        return chaos;
+    }
+
+    /** Waits (up to {@link #WAIT}) until {@code condition} holds. */
+    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        var deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
     }
 
     private void send(String url, String... bodies) {
@@ -396,5 +413,84 @@ class SqsPollerTest {
         });
         assertThat(first.getRecords().getFirst().getAttributes()).containsEntry("MessageGroupId", "a")
                 .containsKeys("SequenceNumber", "MessageDeduplicationId");
+    }
+
+    // ---- chaos ----------------------------------------------------------------------------------
+
+    @Test
+    void chaosDuplicateDeliversEveryMessageTwiceWithItsOwnIdAndTheQueueStillEndsEmpty() throws Exception {
+        var queues = queues();
+        var deliveries = new java.util.concurrent.ConcurrentHashMap<String, AtomicInteger>();
+        invoker.on("Worker", json -> {
+            for (var message : FakeInvoker.asLambdaEvent(json, SQSEvent.class).getRecords()) {
+                deliveries.computeIfAbsent(message.getMessageId() + " " + message.getBody(), id -> new AtomicInteger())
+                        .incrementAndGet();
+            }
+            return null;
+        });
+        send(queues.url(), "one", "two", "three", "four");
+
+        var chaos = startWithChaos(mapping(queues, 10, Duration.ZERO, false, OptionalInt.empty()),
+                "seed=1;duplicate=1;functions=Worker");
+
+        await(() -> chaos.counts().get(ChaosKind.DUPLICATE) == 4 && approximateMessages(queues.url()) == 0);
+        assertThat(deliveries).hasSize(4);
+        assertThat(deliveries.values()).allSatisfy(count -> assertThat(count.get()).isEqualTo(2));
+        assertThat(deliveries.keySet().stream().map(key -> key.substring(key.indexOf(' ') + 1)))
+                .containsExactlyInAnyOrder("one", "two", "three", "four");
+        assertThat(chaos.counts().get(ChaosKind.DUPLICATE)).isEqualTo(4);
+        assertThat(approximateMessages(queues.url())).isZero();
+    }
+
+    @Test
+    void chaosRedeliverBringsAFailedBatchBackAfterItsDelayNotTheVisibilityTimeout() throws Exception {
+        // Ten minutes of visibility timeout: without redeliver the retry would come long after WAIT.
+        var queues = queues(5, 600);
+        var attempts = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+        invoker.on("Worker", json -> {
+            var message = FakeInvoker.asLambdaEvent(json, SQSEvent.class).getRecords().getFirst();
+            attempts.add(message.getAttributes().get("ApproximateReceiveCount"));
+            if (attempts.size() == 1) {
+                throw new IllegalStateException("first attempt fails");
+            }
+            return null;
+        });
+        send(queues.url(), "retry me");
+
+        startWithChaos(mapping(queues, 10, Duration.ZERO, false, OptionalInt.empty()), "seed=2;redeliver=1s");
+
+        await(() -> attempts.size() >= 2 && approximateMessages(queues.url()) == 0);
+        assertThat(attempts).containsExactly("1", "2");
+        assertThat(approximateMessages(queues.url())).isZero();
+    }
+
+    @Test
+    void chaosHoldBackAndShuffleReorderDeliveriesButEveryMessageIsProcessedAndDeleted() throws Exception {
+        var queues = queues();
+        var processed = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+        var receiveCounts = new java.util.concurrent.ConcurrentHashMap<String, String>();
+        invoker.on("Worker", json -> {
+            for (var message : FakeInvoker.asLambdaEvent(json, SQSEvent.class).getRecords()) {
+                processed.add(message.getBody());
+                receiveCounts.put(message.getBody(), message.getAttributes().get("ApproximateReceiveCount"));
+            }
+            return null;
+        });
+        var bodies = new String[30];
+        for (int i = 0; i < bodies.length; i++) {
+            bodies[i] = "m" + i;
+        }
+        send(queues.url(), bodies);
+
+        var chaos = startWithChaos(mapping(queues, 10, Duration.ZERO, false, OptionalInt.empty()), "seed=3;reorder=1");
+
+        await(() -> processed.size() >= bodies.length && approximateMessages(queues.url()) == 0);
+        assertThat(processed).containsExactlyInAnyOrder(bodies);
+        var heldBack = chaos.counts().get(ChaosKind.HOLD_BACK);
+        assertThat(heldBack).isPositive();
+        // A held-back message was received, put back, and processed on a later receive.
+        assertThat(receiveCounts.values().stream().filter(count -> !count.equals("1")).count()).isEqualTo(heldBack);
+        assertThat(chaos.counts().get(ChaosKind.REORDER)).isPositive();
+        assertThat(approximateMessages(queues.url())).isZero();
     }
 }

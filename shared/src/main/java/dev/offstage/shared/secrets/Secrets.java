@@ -3,6 +3,7 @@ package dev.offstage.shared.secrets;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.offstage.shared.json.InvalidJsonException;
 import dev.offstage.shared.json.Json;
+import dev.offstage.shared.logging.Redaction;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
@@ -25,9 +26,13 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  * <p>The same code reads the local runtime's secrets: the client's endpoint comes from
  * {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}. Thread-safe; two threads that miss the cache at once
  * may both call the service. Values are never logged, and never part of {@link #toString()} or of
- * an exception message.
+ * an exception message; every value fetched is registered with {@link Redaction}, so a line that
+ * quotes it anyway (a library's, a build's) shows {@code [REDACTED]}.
  */
 public final class Secrets {
+
+    /** The shortest secret text (or string field of a JSON secret) masked in logs. */
+    static final int MIN_MASKED_LENGTH = 8;
 
     private final SecretsManagerClient client;
     private final SecretsConfig config;
@@ -87,9 +92,35 @@ public final class Secrets {
                 throw new IllegalStateException("Secret '" + secretId + "' holds binary data (SecretBinary); "
                         + "Secrets reads text secrets (SecretString) only");
             }
+            registerForRedaction(value);
             return value;
         } catch (ResourceNotFoundException e) {
             throw new SecretNotFoundException(secretId, e);
+        }
+    }
+
+    /**
+     * Masks the value in every log line from now on ({@link Redaction}), before anyone can log it:
+     * the whole text, and for a JSON object each string field (a token inside
+     * {@code {"token": "..."}} leaks on its own) — each when it has {@value #MIN_MASKED_LENGTH}
+     * characters or more. Shorter ones ({@code "region": "eu"}, a toy secret) stay readable: masking
+     * them would mangle ordinary log text, and no credential is that short.
+     */
+    private static void registerForRedaction(String value) {
+        if (value.length() >= MIN_MASKED_LENGTH) {
+            Redaction.register(value);
+        }
+        if (!value.stripLeading().startsWith("{")) {
+            return;
+        }
+        try {
+            for (var field : Json.tree(value).properties()) {
+                if (field.getValue().isTextual() && field.getValue().asText().length() >= MIN_MASKED_LENGTH) {
+                    Redaction.register(field.getValue().asText());
+                }
+            }
+        } catch (InvalidJsonException notJson) {
+            // Text that only looks like JSON: registered whole above.
         }
     }
 

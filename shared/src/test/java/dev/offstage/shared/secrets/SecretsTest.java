@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.offstage.shared.aws.AwsClients;
 import dev.offstage.shared.config.Environment;
+import dev.offstage.shared.logging.Redaction;
 import dev.offstage.testing.Emulators;
 import dev.offstage.testing.EmulatorsExtension;
 import dev.offstage.testing.TestClock;
@@ -119,5 +120,23 @@ class SecretsTest {
         secrets.get(name);
 
         assertThat(secrets.toString()).doesNotContain("never-printed").contains("maxAge=PT5M");
+    }
+
+    @Test
+    void everyValueFetchedIsMaskedInLogLinesFromThenOnWholeAndFieldByField() {
+        var plain = "plain-" + EmulatorsExtension.uniqueName("webhook");
+        var token = "ghp_" + EmulatorsExtension.uniqueName("token").replace("-", "");
+        var json = "{\"token\": \"" + token + "\", \"region\": \"eu\"}";
+        var plainId = create(plain);
+        var jsonId = create(json);
+        assertThat(Redaction.mask("webhook secret " + plain)).as("not fetched yet").contains(plain);
+
+        secrets.get(plainId);
+        secrets.getJson(jsonId);
+
+        assertThat(Redaction.mask("webhook secret " + plain)).isEqualTo("webhook secret " + Redaction.MASK);
+        assertThat(Redaction.mask("curl -H 'x-token: " + token + "'")).isEqualTo("curl -H 'x-token: " + Redaction.MASK + "'");
+        assertThat(Redaction.mask(json)).isEqualTo(Redaction.MASK);
+        assertThat(Redaction.mask("region eu")).as("too short to be a credential").isEqualTo("region eu");
     }
 }

@@ -2,6 +2,7 @@ package dev.offstage.ci.runner;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.offstage.shared.logging.Redaction;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -17,6 +18,11 @@ import java.util.Objects;
 /**
  * A build's log file: one line per output line, each prefixed with its UTC time to the millisecond
  * from the given clock ({@code 2026-11-27T07:20:01.123Z npm test}).
+ *
+ * <p>Secrets are masked as in the functions' own log lines ({@link Redaction}): every value read from
+ * Secrets Manager (the build secrets handed to the build, the GitHub token), and whatever has a
+ * secret's shape (tokens, signatures, AWS keys) — a build that echoes {@code $NPM_TOKEN} logs
+ * {@code [REDACTED]}, as GitHub Actions masks its secrets.
  *
  * <p>Output from the build is capped: past {@code limitBytes} in the file, one line says so and
  * further output is dropped, while the build goes on. Notes from the runner itself (the command
@@ -118,8 +124,9 @@ public final class BuildLog implements Closeable {
         }
     }
 
+    /** The line with its time, and with every secret masked as in log lines ({@link Redaction}). */
     private byte[] stamped(String line) {
-        return (TIMESTAMP.format(clock.instant()) + " " + line + "\n").getBytes(UTF_8);
+        return (TIMESTAMP.format(clock.instant()) + " " + Redaction.mask(line) + "\n").getBytes(UTF_8);
     }
 
     private void write(byte[] bytes) {

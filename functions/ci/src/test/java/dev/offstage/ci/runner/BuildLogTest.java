@@ -91,4 +91,20 @@ class BuildLogTest {
         assertThatThrownBy(() -> new BuildLog(temp.resolve("build.log"), clock, -1))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void secretsAreMaskedInOutputAndNotesAsInLogLines() throws IOException {
+        var buildSecret = "npm-token-" + java.util.UUID.randomUUID();
+        dev.offstage.shared.logging.Redaction.register(buildSecret);
+        Path file = temp.resolve("build.log");
+        try (var log = new BuildLog(file, clock)) {
+            log.output("publishing with " + buildSecret);
+            log.note("$ curl -H 'Authorization: Bearer " + buildSecret + "x'");
+        }
+
+        var text = Files.readString(file);
+        assertThat(text).doesNotContain(buildSecret)
+                .contains("2026-11-27T07:20:01.123Z publishing with [REDACTED]")
+                .contains("Bearer [REDACTED]");
+    }
 }
