@@ -43,8 +43,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 /**
  * Issue 9's posts scenario: post events go in once each, shuffled, while the runtime duplicates,
  * reorders, holds back, kills and overruns the fan-out and the three consumers, and their AWS
- * calls are throttled, fail with 5xx, fail after the write landed and slow down. With few receives
- * allowed before the dead-letter queue, some events end there. Then:
+ * calls are throttled, fail with 5xx, fail after the write landed, lose entries of batch writes and
+ * slow down. With two receives allowed before the dead-letter queue, some events end there. Then:
  * <ol>
  *   <li>once the queues are drained, every event has been applied (or superseded by a newer
  *       version or a deletion) by each consumer, or is in a dead-letter queue — none is lost;</li>
@@ -108,7 +108,7 @@ class PostsChaosTest {
 
         var chaos = ChaosPlan.parse("seed=" + seed + ";duplicate=0.1;reorder=0.2;kill=0.03;overrun=0.02;redeliver=2s;functions="
                 + FUNCTIONS);
-        var faults = "seed=" + seed + ";throttle=0.05;error5xx=0.02;failAfterWrite=0.02;latency=0-50ms";
+        var faults = "seed=" + seed + ";throttle=0.05;error5xx=0.02;failAfterWrite=0.02;partialBatch=0.05;latency=0-50ms";
         try (var out = CapturedOutput.start();
                 var runtime = LocalRuntime.start(LocalRuntimeOptions.of(Path.of("template.yaml"))
                         // Two receives: a message fails twice (a killed batch, a hold-back, a timeout)
