@@ -34,7 +34,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -96,6 +98,9 @@ class PostsChaosTest {
     private HttpClient http;
 
     @Test
+    // Above the build's 5-minute default: the full scale takes many minutes on a shared machine.
+    // Every wait inside is bounded (WAIT); this only stops a run that hangs.
+    @Timeout(value = 60, unit = TimeUnit.MINUTES)
     void everyEventIsAppliedOrDeadLetteredAndRedrivingConvergesToTheModel() throws Exception {
         var scale = ChaosScale.current();
         var seed = ChaosScale.seed(DEFAULT_SEED);
