@@ -8,9 +8,6 @@ import dev.offstage.local.runtime.LocalRuntime;
 import dev.offstage.local.runtime.LocalRuntimeOptions;
 import dev.offstage.posts.event.PostEvent;
 import dev.offstage.posts.event.PostEventFormat;
-import dev.offstage.posts.spam.Signals;
-import dev.offstage.posts.spam.SpamConfig;
-import dev.offstage.posts.spam.SpamScorer;
 import dev.offstage.shared.aws.AwsClients;
 import dev.offstage.shared.config.Environment;
 import dev.offstage.shared.json.Json;
@@ -28,24 +25,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,15 +55,6 @@ class PostsPipelineEndToEndTest {
     /** Bounds every wait; a bad queue message needs PostsMaxReceiveCount visibility timeouts (4 × 30 s) to reach the DLQ. */
     private static final Duration WAIT = Duration.ofSeconds(240);
     private static final long SEED = 20261127L;
-    private static final List<String> AUTHORS = List.of("alice", "bob_2", "carol-3", "dave");
-    private static final List<String> WORDS = List.of("morning", "release", "coffee", "build", "deploy", "music",
-            "garden", "river", "lunch", "train", "window", "paper");
-    /** Words search is checked for: each appears in some versions of some posts. */
-    private static final List<String> DISTINCTIVE = List.of("quokka", "zeppelin", "marzipan");
-    private static final List<String> HASHTAGS = List.of("#java", "#serverless", "#Coffee", "#offstage", "#music");
-    private static final List<String> MENTIONS = List.of("@alice", "@bob_2", "@carol");
-    private static final Pattern HASHTAG = Pattern.compile("#(\\w+)");
-    private static final Pattern WORD_SEPARATORS = Pattern.compile("[^\\p{L}\\p{N}]+");
     private static final List<String> QUEUES = List.of("PostsQueue", "PostsIndexQueue", "PostsSpamQueue", "PostsAnalyticsQueue");
 
     private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
@@ -123,13 +103,13 @@ class PostsPipelineEndToEndTest {
     @Test
     void shuffledDuplicatedEventsEndInExactlyTheModelsIndexVerdictsAndCounters() throws Exception {
         var now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        var model = Model.generate(new Random(SEED), now);
+        var model = PostsModel.generate(new Random(SEED), now, 24);
         model.checkSpamRulesFire();
         var random = new Random(SEED + 1);
         var deliveries = new ArrayList<PostEvent>();
-        for (var post : model.posts.values()) {
-            deliveries.addAll(post.events);
-            deliveries.addAll(post.events);
+        for (var post : model.posts()) {
+            deliveries.addAll(post.events());
+            deliveries.addAll(post.events());
         }
         Collections.shuffle(deliveries, random);
         var bad = badQueueMessages(now);
@@ -172,7 +152,7 @@ class PostsPipelineEndToEndTest {
         // Everything else arrives, exactly as the model says.
         await("queues drained and results equal to the model", () -> {
             var queued = QUEUES.stream().filter(name -> messagesIn(name) > 0).toList();
-            return queued.isEmpty() ? model.differences() : List.of("messages still in " + queued);
+            return queued.isEmpty() ? model.differences(PostsPipelineEndToEndTest::getJson) : List.of("messages still in " + queued);
         });
         for (var dlq : List.of("PostsIndexDeadLetterQueue", "PostsSpamDeadLetterQueue", "PostsAnalyticsDeadLetterQueue")) {
             assertThat(messagesIn(dlq)).as("%s: no good event is lost", dlq).isZero();
@@ -227,177 +207,6 @@ class PostsPipelineEndToEndTest {
                 .isEqualTo(413);
     }
 
-    // ---- the model ------------------------------------------------------------------------------
-
-    /** One post as the test made it: its events, oldest version first; spam by construction. */
-    private record Post(String id, String authorId, Instant createdAt, List<PostEvent> events, boolean spam) {
-
-        PostEvent newest() {
-            return events.getLast();
-        }
-
-        boolean live() {
-            return newest().type() != PostEvent.Type.DELETED;
-        }
-
-        boolean searchable() {
-            return live() && !spam;
-        }
-
-        Set<String> hashtags() {
-            return HASHTAG.matcher(newest().text()).results().map(match -> match.group(1).toLowerCase(Locale.ROOT))
-                    .collect(Collectors.toCollection(TreeSet::new));
-        }
-
-        Set<String> words() {
-            return Arrays.stream(WORD_SEPARATORS.split(newest().text().toLowerCase(Locale.ROOT))).collect(Collectors.toSet());
-        }
-    }
-
-    /** What the pipeline must end in, computed from the posts alone, and how the APIs differ from it. */
-    private static final class Model {
-
-        final Map<String, Post> posts = new LinkedHashMap<>();
-        final Instant now;
-
-        private Model(Instant now) {
-            this.now = now;
-        }
-
-        static Model generate(Random random, Instant now) {
-            var model = new Model(now);
-            for (int i = 1; i <= 24; i++) {
-                var id = "p%02d".formatted(i);
-                var author = AUTHORS.get(random.nextInt(AUTHORS.size()));
-                var created = now.minus(5 + random.nextInt(150), ChronoUnit.MINUTES);
-                var texts = new ArrayList<String>();
-                for (int v = 1 + random.nextInt(3); v > 0; v--) {
-                    texts.add(ordinaryText(random, id));
-                }
-                model.add(id, author, created, texts, random.nextInt(5) == 0, false);
-            }
-            var created = now.minus(30, ChronoUnit.MINUTES);
-            model.add("rank-strong", "carol-3", created, List.of("kumquat kumquat kumquat jam"), false, false);
-            model.add("rank-weak", "carol-3", created, List.of("the market had pears apples plums figs grapes"
-                    + " lemons limes melons and one kumquat near the river on a sunny morning #market"), false, false);
-            model.add("spam-1", "mallory", created, List.of(spamText("A")), false, true);
-            model.add("spam-2", "mallory", created, List.of(spamText("B"), spamText("C")), false, true);
-            // Ordinary first, spam once edited: whichever arrives first, the newest verdict stands.
-            model.add("spam-3", "bob_2", created, List.of("a calm post about a quokka and lunch by the river", spamText("D")),
-                    false, true);
-            return model;
-        }
-
-        private void add(String id, String author, Instant created, List<String> texts, boolean deleted, boolean spam) {
-            var events = new ArrayList<PostEvent>();
-            for (int v = 1; v <= texts.size(); v++) {
-                var type = v == 1 ? PostEvent.Type.CREATED : PostEvent.Type.UPDATED;
-                events.add(new PostEvent(type, id, v, author, texts.get(v - 1), created, created.plusSeconds(60L * v),
-                        v % 2 == 0 ? "en" : null));
-            }
-            if (deleted) {
-                var v = texts.size() + 1;
-                events.add(new PostEvent(PostEvent.Type.DELETED, id, v, author, null, created, created.plusSeconds(60L * v), null));
-            }
-            posts.put(id, new Post(id, author, created, List.copyOf(events), spam));
-        }
-
-        private static String ordinaryText(Random random, String id) {
-            var words = new ArrayList<String>();
-            words.add(id);
-            for (int n = 6 + random.nextInt(5); n > 0; n--) {
-                words.add(WORDS.get(random.nextInt(WORDS.size())));
-            }
-            for (var word : DISTINCTIVE) {
-                if (random.nextInt(3) == 0) {
-                    words.add(random.nextInt(words.size()), word);
-                }
-            }
-            for (int n = random.nextInt(3); n > 0; n--) {
-                words.add(HASHTAGS.get(random.nextInt(HASHTAGS.size())));
-            }
-            if (random.nextBoolean()) {
-                words.add(MENTIONS.get(random.nextInt(MENTIONS.size())));
-            }
-            return String.join(" ", words);
-        }
-
-        /** Shouting, three runs of repeated characters and four links: 1.5 + 2.25 + 2.25 points over the -3 prior. */
-        private static String spamText(String offer) {
-            return "WIN FREE ZORBLAX PRIZES NOW!!!! OFFER " + offer + " WOOOOW $$$$ HTTP://PRIZES.EXAMPLE/1"
-                    + " HTTP://PRIZES.EXAMPLE/2 HTTP://PRIZES.EXAMPLE/3 HTTP://PRIZES.EXAMPLE/4 #DEALS";
-        }
-
-        /** The spam filter's own rules, with nothing learned yet, agree with the model about every post's newest text. */
-        void checkSpamRulesFire() {
-            var scorer = new SpamScorer(SpamConfig.defaults());
-            for (var post : posts.values()) {
-                for (var event : post.events) {
-                    if (event.type() == PostEvent.Type.DELETED) {
-                        continue;
-                    }
-                    var verdict = scorer.score(event, Signals.none());
-                    var spam = post.spam && event.text().contains("ZORBLAX");
-                    assertThat(verdict.spam()).as("%s v%d: %s", post.id, event.version(), verdict.reasons()).isEqualTo(spam);
-                    assertThat(verdict.score()).as("%s v%d is clearly on its side of the threshold", post.id, event.version())
-                            .isNotCloseTo(SpamConfig.DEFAULT_THRESHOLD, org.assertj.core.data.Offset.offset(0.4));
-                }
-            }
-        }
-
-        List<Map<String, Object>> trending() {
-            var counts = new TreeMap<String, Long>();
-            posts.values().stream().filter(Post::live).forEach(post -> post.hashtags().forEach(tag -> counts.merge(tag, 1L, Long::sum)));
-            return counts.entrySet().stream()
-                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                    .map(entry -> Map.<String, Object>of("hashtag", entry.getKey(), "posts", entry.getValue()))
-                    .toList();
-        }
-
-        Map<String, Object> author(String authorId, int days) {
-            var today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-            var perDay = new ArrayList<Map<String, Object>>();
-            for (int back = days - 1; back >= 0; back--) {
-                var day = today.minusDays(back);
-                var count = posts.values().stream().filter(Post::live).filter(post -> post.authorId.equals(authorId))
-                        .filter(post -> LocalDate.ofInstant(post.createdAt, ZoneOffset.UTC).equals(day)).count();
-                perDay.add(Map.of("day", day.toString(), "count", count));
-            }
-            var total = posts.values().stream().filter(Post::live).filter(post -> post.authorId.equals(authorId)).count();
-            return Map.of("authorId", authorId, "days", perDay, "total", total);
-        }
-
-        Set<String> searchable(String word) {
-            return posts.values().stream().filter(Post::searchable).filter(post -> post.words().contains(word))
-                    .map(Post::id).collect(Collectors.toCollection(TreeSet::new));
-        }
-
-        /** Where the APIs disagree with the model; empty when they agree. */
-        List<String> differences() throws Exception {
-            var differences = new ArrayList<String>();
-            var trending = getJson("/analytics/trending?hours=24&limit=100");
-            if (!trending.get("hashtags").equals(tree(trending()))) {
-                differences.add("trending " + trending.get("hashtags") + " != " + Json.write(trending()));
-            }
-            var authors = new LinkedHashSet<>(AUTHORS);
-            authors.add("mallory");
-            for (var author : authors) {
-                var stats = getJson("/analytics/authors/" + author + "?days=7");
-                var expected = tree(author(author, 7));
-                if (!stats.equals(expected)) {
-                    differences.add("author " + stats + " != " + expected);
-                }
-            }
-            for (var word : List.of("quokka", "zeppelin", "marzipan", "kumquat", "zorblax")) {
-                var found = new TreeSet<>(searchIds(word));
-                if (!found.equals(searchable(word))) {
-                    differences.add("search " + word + " " + found + " != " + searchable(word));
-                }
-            }
-            return differences;
-        }
-    }
-
     /** A queue message that is not a post event, and the field its reason names ("" for the whole document). */
     private record BadMessage(String field, String body) {
 
@@ -423,11 +232,6 @@ class PostsPipelineEndToEndTest {
     }
 
     // ---- helpers --------------------------------------------------------------------------------
-
-    /** The JSON tree of {@code value} as a response would carry it (numbers compare by value). */
-    private static JsonNode tree(Object value) {
-        return Json.tree(Json.write(value));
-    }
 
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
@@ -463,9 +267,7 @@ class PostsPipelineEndToEndTest {
     }
 
     private static List<String> searchIds(String query) throws Exception {
-        var ids = new ArrayList<String>();
-        search(query).get("hits").forEach(hit -> ids.add(hit.get("postId").asText()));
-        return ids;
+        return PostsModel.searchIds(PostsPipelineEndToEndTest::getJson, query);
     }
 
     private static long messagesIn(String queueName) {

@@ -68,7 +68,9 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  *       record if needed, and reads it. Held: {@link PostBusyException}, retry later. Because the
  *       lease outlives the invocation ({@link SearchIndexConfig#leaseDuration()} ≥ the function's
  *       timeout), at most one invocation works on P at any time, and a crashed one's successor
- *       starts only after it is gone.</li>
+ *       starts only after it is gone. Each apply takes it with a token of its own, and a take
+ *       that finds its own token succeeds: the SDK retries a write whose answer was lost after it
+ *       landed, and that retry must not find the post busy for a whole lease.</li>
  *   <li><b>Leftovers</b>: markers a crashed predecessor did not clean ({@code cm}) are cleaned, and
  *       an intent it left ({@code pv}) is rolled forward (steps 4–6) before anything else.</li>
  *   <li><b>Guard and intent</b>: the event is ignored unless its version is above {@code v} and P is
@@ -86,7 +88,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  *       the index's own — consumer.)</li>
  *   <li><b>Commit</b>: {@code v} and the committed attributes take the intent's values, the intent
  *       is removed, and {@code cm}/{@code ct} name the markers to remove, conditioned on still
- *       holding the lease. Then the markers are removed from the counters, and a last write drops
+ *       holding the lease (a retried commit that fails its condition because it landed the first
+ *       time is recognised by reading the record back). Then the markers are removed from the counters, and a last write drops
  *       {@code cm}/{@code ct} and the lease. A marker is removed only after its commit, when no
  *       lease holder can try that change's counters again, so sets stay small (markers of changes
  *       in flight) and never forget a change that could be repeated.</li>
@@ -327,7 +330,8 @@ public final class SearchIndex {
                     .tableName(config.tableName())
                     .key(key(DOC_PREFIX + postId, DOC_SK))
                     .updateExpression("SET #lease = :token, #leaseUntil = :until")
-                    .conditionExpression("attribute_not_exists(#leaseUntil) OR #leaseUntil < :now")
+                    // Or ours already: the SDK retries a take whose answer was lost after it landed.
+                    .conditionExpression("attribute_not_exists(#leaseUntil) OR #leaseUntil < :now OR #lease = :token")
                     .expressionAttributeNames(aliases("#lease #leaseUntil"))
                     .expressionAttributeValues(Map.of(
                             ":token", AttributeValue.fromS(token),
@@ -491,7 +495,23 @@ public final class SearchIndex {
             values.put(":ct", AttributeValue.fromL(cleanup.counters().stream().map(AttributeValue::fromS).toList()));
             set.append(", #cm = :cm, #ct = :ct");
         }
-        updateHoldingLease(doc.postId(), set.append(remove).toString(), "#lease = :token AND #pv = :pv", values);
+        try {
+            updateHoldingLease(doc.postId(), set.append(remove).toString(), "#lease = :token AND #pv = :pv", values);
+        } catch (PostBusyException e) {
+            // The condition also fails when this very commit landed and the SDK retried it after
+            // its answer was lost: then the record holds our lease and the intent is gone.
+            if (!committed(doc.postId(), intent, token)) {
+                throw e;
+            }
+        }
+    }
+
+    /** Whether the doc record shows {@code intent} committed with the lease still {@code token}'s. */
+    private boolean committed(String postId, Intent intent, String token) {
+        var item = dynamoDb.getItem(get -> get.tableName(config.tableName()).key(key(DOC_PREFIX + postId, DOC_SK))
+                .consistentRead(true)).item();
+        return item != null && token.equals(string(item, "lease")) && !item.containsKey("pv")
+                && number(item, "v") == intent.version();
     }
 
     private void removeMarkers(Cleanup cleanup) {

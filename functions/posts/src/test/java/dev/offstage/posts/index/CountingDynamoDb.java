@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 /**
  * The emulator's client seen through a window, as in the shared idempotency tests' probe: counts
  * the calls {@link SearchIndex} makes, and can fail the n-th write to simulate a crash at that
- * point. Every request still goes to dynalite.
+ * point, or send it twice as the SDK's retry of a write whose answer was lost does. Every request
+ * still goes to dynalite.
  */
 final class CountingDynamoDb implements DynamoDbClient {
 
@@ -33,6 +34,7 @@ final class CountingDynamoDb implements DynamoDbClient {
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     private final AtomicInteger writes = new AtomicInteger();
     private volatile int crashAtWrite = -1;
+    private volatile int repeatWrite = -1;
 
     CountingDynamoDb(DynamoDbClient delegate) {
         this.delegate = delegate;
@@ -58,6 +60,17 @@ final class CountingDynamoDb implements DynamoDbClient {
 
     void noCrash() {
         crashAtWrite = -1;
+        repeatWrite = -1;
+    }
+
+    /**
+     * Makes the {@code n}-th write from now (1-based) reach DynamoDB twice and answers with the
+     * second outcome: what the SDK does when a write lands but its answer is lost (a 500 after the
+     * write, a dropped connection) and it retries the request as it was.
+     */
+    void repeatWrite(int n) {
+        writes.set(0);
+        repeatWrite = n;
     }
 
     @Override
@@ -81,22 +94,33 @@ final class CountingDynamoDb implements DynamoDbClient {
     @Override
     public UpdateItemResponse updateItem(UpdateItemRequest request) {
         count("UpdateItem");
-        write();
+        if (write()) {
+            delegate.updateItem(request);
+        }
         return delegate.updateItem(request);
     }
 
     @Override
     public BatchWriteItemResponse batchWriteItem(BatchWriteItemRequest request) {
         count("BatchWriteItem");
-        write();
+        if (write()) {
+            delegate.batchWriteItem(request);
+        }
         return delegate.batchWriteItem(request);
     }
 
-    private void write() {
-        if (writes.incrementAndGet() == crashAtWrite) {
+    /** Counts a write; crashes if it is the one to crash at; true if it is the one to send twice. */
+    private boolean write() {
+        var n = writes.incrementAndGet();
+        if (n == crashAtWrite) {
             crashAtWrite = -1;
             throw new Crash();
         }
+        if (n == repeatWrite) {
+            repeatWrite = -1;
+            return true;
+        }
+        return false;
     }
 
     private void count(String operation) {

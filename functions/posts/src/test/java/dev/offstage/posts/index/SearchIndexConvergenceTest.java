@@ -91,6 +91,30 @@ class SearchIndexConvergenceTest {
     }
 
     @Test
+    void aWriteRetriedAfterItLandedNeitherStallsThePostNorCountsTwice() {
+        // The update writes: lease, intent, postings, four term counters (two terms leave, two
+        // arrive; the corpus keeps its size), commit, four marker removals, release — 13 writes.
+        // The SDK retries a write whose answer is lost (a 500 after it landed, a dropped
+        // connection): each of them sent twice in turn.
+        var history = new ArrayList<PostEvent>();
+        for (int write = 1; write <= 13; write++) {
+            var postId = "retried-" + write;
+            var first = created(postId, "lambda queue retry");
+            var second = updated(postId, 2, "lambda batch index");
+            index.apply(first);
+            fixture.dynamoDb.repeatWrite(write);
+            assertThat(index.apply(second)).as("write %d sent twice", write).isEqualTo(SearchIndex.Outcome.APPLIED);
+            fixture.dynamoDb.noCrash();
+            // The post's next event goes through at once: no lease is left behind to wait out.
+            var third = updated(postId, 3, "lambda stream event");
+            assertThat(index.apply(third)).as("after write %d sent twice", write).isEqualTo(SearchIndex.Outcome.APPLIED);
+            history.addAll(List.of(first, second, third));
+        }
+
+        assertConverged(history);
+    }
+
+    @Test
     void aHeldLeaseMakesOtherEventsOfThePostRetryLater() {
         index.apply(created("p1", "first words"));
         fixture.dynamoDb.crashAtWrite(3); // lease taken, intent staked, crash while writing postings
