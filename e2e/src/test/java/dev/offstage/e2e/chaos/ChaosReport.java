@@ -30,8 +30,12 @@ public record ChaosReport(String scenario, long seed, ChaosScale scale, long eve
                           Map<ChaosKind, Long> chaos, Map<String, Long> outcomes, long lost, long duplicatesApplied,
                           Duration timeToConverge) {
 
-    /** Where reports go: the e2e module's {@code target/chaos}. */
-    public static final Path DIRECTORY = Path.of("target", "chaos");
+    /**
+     * Where reports go: the e2e module's {@code target/chaos}. Tests run from the repository root
+     * (the build's working directory), so it is named from there when the module is beside it.
+     */
+    public static final Path DIRECTORY = Files.isDirectory(Path.of("e2e", "src"))
+            ? Path.of("e2e", "target", "chaos") : Path.of("target", "chaos");
 
     public ChaosReport {
         Objects.requireNonNull(scenario, "scenario");

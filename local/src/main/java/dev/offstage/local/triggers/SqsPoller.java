@@ -414,8 +414,14 @@ public final class SqsPoller implements AutoCloseable {
                         redeliverSoon(batch);
                     }
                     case FUNCTION_ERROR, TIMEOUT, INIT_ERROR -> {
-                        LOG.debug("{} failed ({}): {} messages of {} return after the visibility timeout",
-                                function.logicalId(), invocation.outcome(), batch.size(), queue.name());
+                        // Names the messages: the function could not (it died, or timed out), and a message
+                        // that ends in the dead-letter queue this way has no other line giving its reason.
+                        LOG.atWarn().addKeyValue("function", function.logicalId()).addKeyValue("queue", queue.name())
+                                .addKeyValue("requestId", invocation.requestId())
+                                .addKeyValue("outcome", invocation.outcome())
+                                .addKeyValue("messages", receipts(batch))
+                                .log("{} failed ({}): {} messages of {} return after the visibility timeout",
+                                        function.logicalId(), invocation.outcome(), batch.size(), queue.name());
                         redeliverSoon(batch);
                     }
                 }
@@ -425,6 +431,13 @@ public final class SqsPoller implements AutoCloseable {
             if (!duplicates.isEmpty()) {
                 deliveredTwice(duplicates, duplicate);
             }
+        }
+
+        /** {@code id (receive n)} of each message, for a log line. */
+        private static String receipts(List<Message> batch) {
+            return batch.stream().map(message -> message.messageId() + " (receive "
+                    + message.attributes().getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "?") + ")")
+                    .collect(java.util.stream.Collectors.joining(", "));
         }
 
         /** Invokes the function with {@code batch}; null when the invocation itself could not be made (logged). */
