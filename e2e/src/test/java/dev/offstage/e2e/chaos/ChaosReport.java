@@ -77,7 +77,9 @@ public record ChaosReport(String scenario, long seed, ChaosScale scale, long eve
         text.append("| SDK faults injected | ").append(counts(faults)).append(" |\n");
         text.append("| runtime chaos | ").append(counts(new TreeMap<>(chaos.entrySet().stream()
                 .collect(Collectors.toMap(entry -> entry.getKey().name(), Map.Entry::getValue))))).append(" |\n");
-        text.append("| outcomes | ").append(counts(outcomes)).append(" |\n");
+        // Outcomes are counts of different things (answers, builds, dead letters): listed, not summed.
+        text.append("| outcomes | ").append(outcomes.isEmpty() ? "none" : outcomes.entrySet().stream()
+                .map(entry -> entry.getKey().strip() + " " + entry.getValue()).collect(Collectors.joining(", "))).append(" |\n");
         text.append("| lost | ").append(lost).append(" |\n");
         text.append("| duplicates applied | ").append(duplicatesApplied).append(" |\n");
         text.append("| time to converge | ").append(String.format(java.util.Locale.ROOT, "%.1f s", timeToConverge.toMillis() / 1000.0))
